@@ -1,0 +1,64 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from involinks import __version__
+from involinks.api import api_router
+from involinks.config import Settings, get_settings
+from involinks.core.db import create_engine, create_sessionmaker
+from involinks.core.migrate import ensure_migrated
+from involinks.errors import install_error_handlers
+from involinks.jobs import queue as job_queue
+from involinks.logging import configure_logging
+from involinks.web_shell import install_web_shell
+
+log = logging.getLogger(__name__)
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app(settings: Settings | None = None, *, check_migrations: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if check_migrations:
+            await ensure_migrated(app.state.engine)
+        log.info("InvoLinks %s started", __version__)
+        yield
+        await job_queue.drain(timeout=30)
+        await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="InvoLinks API",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = create_engine(settings.database_url)
+    app.state.sessionmaker = create_sessionmaker(app.state.engine)
+    install_error_handlers(app)
+    app.include_router(api_router)
+    install_web_shell(app, settings.web_dist_dir)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Entry point for uvicorn/gunicorn workers (`involinks.app:create_app_from_env`)."""
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json_output=settings.log_json)
+    return create_app(settings)

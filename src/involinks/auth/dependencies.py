@@ -1,0 +1,72 @@
+"""Who is calling, and what may they do. Binding the tenant scope happens here, once per request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from involinks.auth.models import User
+from involinks.auth.permissions import Permission, Role, has_permission
+from involinks.auth.tokens import InvalidToken, decode_access_token
+from involinks.companies.models import Company, CompanyStatus
+from involinks.config import Settings
+from involinks.core import tenancy
+from involinks.core.db import DbSession
+from involinks.errors import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_app_settings)]
+
+
+async def get_current_user(
+    session: DbSession,
+    settings: AppSettings,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized()
+    try:
+        claims = decode_access_token(settings, credentials.credentials)
+    except InvalidToken as exc:
+        raise Unauthorized(f"Sign in again: {exc}.") from exc
+    with tenancy.system_scope(session):
+        user = await session.get(User, claims.user_id)
+        company = await session.get(Company, user.company_id) if user and user.company_id else None
+    if user is None or not user.is_active or user.token_version != claims.token_version:
+        raise Unauthorized("Sign in again: this session has been revoked.")
+    if user.role is Role.SUPER_ADMIN:
+        tenancy.bind_platform_read(session)
+    else:
+        if company is None or company.status is not CompanyStatus.ACTIVE:
+            raise Forbidden(
+                "Your company account is not active; contact the platform administrator."
+            )
+        tenancy.bind_company(session, company.id)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
+    """Dependency factory: endpoints declare the permission they need, never compare roles."""
+
+    async def _check(user: CurrentUser) -> User:
+        if not has_permission(user.role, permission):
+            raise Forbidden(
+                f"Your role ({user.role.value}) does not allow this ({permission.value})."
+            )
+        return user
+
+    _check.__name__ = f"require_{permission.name.lower()}"
+    return _check

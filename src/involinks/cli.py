@@ -1,0 +1,99 @@
+"""The `involinks` command."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Annotated
+
+import typer
+
+from involinks.config import get_settings
+
+app = typer.Typer(no_args_is_help=True, help="InvoLinks: UAE e-invoicing and accounts payable.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema commands.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "heads") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    from involinks.core.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"Database migrated to {revision}.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL for more than 1)")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Serve the API and the web app."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.is_sqlite:
+        raise typer.BadParameter(
+            "Several workers need PostgreSQL: set DATABASE_URL.", param_hint="--workers"
+        )
+    uvicorn.run(
+        "involinks.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        log_config=None,
+        timeout_graceful_shutdown=30,
+    )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Celery worker processes")] = 2,
+) -> None:
+    """Run background jobs from the Celery broker (production profile)."""
+    from involinks.jobs.celery_app import run_worker
+
+    run_worker(concurrency=concurrency)
+
+
+@app.command("create-superadmin")
+def create_superadmin(
+    email: Annotated[str, typer.Option(help="Sign-in e-mail")],
+    password: Annotated[
+        str, typer.Option(help="Password (min. 12 characters)", prompt=True, hide_input=True)
+    ],
+    full_name: Annotated[str, typer.Option(help="Display name")] = "Platform Administrator",
+) -> None:
+    """Create a platform super admin, or reset the password of an existing one."""
+    from involinks.seeding import ensure_superadmin
+
+    created = asyncio.run(
+        ensure_superadmin(get_settings(), email=email, password=password, full_name=full_name)
+    )
+    typer.echo(("Created" if created else "Updated") + f" super admin {email}.")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo companies, users and data (idempotent) and print how to sign in."""
+    from involinks.seeding import seed_demo as run_seed
+
+    settings = get_settings()
+    credentials = asyncio.run(run_seed(settings, default_password=secrets.token_urlsafe(12)))
+    typer.echo("Demo data ready. Sign in at " + settings.public_base_url)
+    for line in credentials:
+        typer.echo("  " + line)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

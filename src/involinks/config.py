@@ -1,0 +1,86 @@
+"""Settings read from the environment (and `.env`), one object for the whole process."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    # Empty means "derive": a random key persisted under data_dir outside production.
+    secret_key: SecretStr = SecretStr("")
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    mfa_token_minutes: int = 5
+    bcrypt_rounds: int = 12
+
+    redis_url: str = ""
+    celery_broker_url: str = ""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    mail_from: str = "InvoLinks <no-reply@involinks.local>"
+
+    peppol_provider: str = "sandbox"
+    peppol_base_url: str = "http://127.0.0.1:8081"
+    peppol_api_key: SecretStr = SecretStr("sandbox-key")
+    peppol_inbound_secret: SecretStr = SecretStr("")
+
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    web_dist_dir: Path = PACKAGE_DIR / "web"
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _derive_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'involinks.db').as_posix()}"
+        if not self.secret_key.get_secret_value():
+            if self.environment == "production":
+                raise ValueError("SECRET_KEY must be set in production")
+            self.secret_key = SecretStr(_dev_secret(self.data_dir))
+        if not self.peppol_inbound_secret.get_secret_value():
+            self.peppol_inbound_secret = SecretStr(self.secret_key.get_secret_value() + ":peppol")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.data_dir / "artifacts"
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A per-installation key, so development tokens survive restarts without a shared default."""
+    path = data_dir / ".secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

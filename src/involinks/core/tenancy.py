@@ -1,0 +1,137 @@
+"""Tenant isolation in one place.
+
+Every session carries its tenant scope in `session.info`. ORM reads, updates and deletes touching a
+`CompanyScoped` table get `company_id = <bound company>` added by a `do_orm_execute` hook, and a
+`before_flush` hook stamps and checks `company_id` on every written row. A session with no scope fails
+closed: touching a tenant table raises instead of returning everything. PostgreSQL row-level security
+(see migrations) is the second wall for anything that bypasses the ORM.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from involinks.core.base import CompanyScoped
+
+_SCOPE = "tenancy.scope"
+_COMPANY = "tenancy.company_id"
+
+
+class Scope(StrEnum):
+    COMPANY = "company"  # one company's rows, read and write
+    PLATFORM_READ = "platform_read"  # super admin audit: every company's rows, read only
+    SYSTEM = "system"  # CLI, migrations of data, background jobs that span companies
+
+
+class TenancyError(RuntimeError):
+    """A programming error: tenant data touched without a scope, or across companies."""
+
+
+def _info(session: Any) -> dict[str, Any]:
+    target = getattr(session, "sync_session", session)
+    info: dict[str, Any] = target.info
+    return info
+
+
+def bind_company(session: Any, company_id: uuid.UUID) -> None:
+    info = _info(session)
+    info[_SCOPE] = Scope.COMPANY
+    info[_COMPANY] = company_id
+
+
+def bind_platform_read(session: Any) -> None:
+    info = _info(session)
+    info[_SCOPE] = Scope.PLATFORM_READ
+    info.pop(_COMPANY, None)
+
+
+def bind_system(session: Any) -> None:
+    info = _info(session)
+    info[_SCOPE] = Scope.SYSTEM
+    info.pop(_COMPANY, None)
+
+
+def current_company_id(session: Any) -> uuid.UUID | None:
+    company: uuid.UUID | None = _info(session).get(_COMPANY)
+    return company
+
+
+def current_scope(session: Any) -> Scope | None:
+    scope: Scope | None = _info(session).get(_SCOPE)
+    return scope
+
+
+@contextmanager
+def system_scope(session: Any) -> Iterator[None]:
+    """Temporarily lift the company filter (e.g. to find a user by e-mail at login)."""
+    info = _info(session)
+    saved = info.get(_SCOPE), info.get(_COMPANY)
+    bind_system(session)
+    try:
+        yield
+    finally:
+        info[_SCOPE], info[_COMPANY] = saved
+        if saved[0] is None:
+            info.pop(_SCOPE, None)
+        if saved[1] is None:
+            info.pop(_COMPANY, None)
+
+
+def _touches_tenant_table(state: ORMExecuteState) -> bool:
+    return any(
+        isinstance(m.class_, type) and issubclass(m.class_, CompanyScoped)
+        for m in state.all_mappers
+    )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _confine_to_company(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        # Lazy/refresh loads inherit the criteria from the statement that loaded the parent.
+        return
+    if not _touches_tenant_table(state):
+        return
+    scope = current_scope(state.session)
+    if scope is Scope.SYSTEM or (scope is Scope.PLATFORM_READ and state.is_select):
+        return
+    if scope is Scope.PLATFORM_READ:
+        raise TenancyError("platform read scope cannot change tenant rows")
+    company_id = current_company_id(state.session)
+    if scope is not Scope.COMPANY or company_id is None:
+        raise TenancyError("tenant table queried without a company bound to the session")
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            CompanyScoped,
+            lambda cls: cls.company_id == company_id,
+            include_aliases=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_company(session: Session, _context: Any, _instances: Any) -> None:
+    scope = current_scope(session)
+    company_id = current_company_id(session)
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, CompanyScoped):
+            continue
+        if scope is Scope.SYSTEM:
+            continue
+        if scope is not Scope.COMPANY or company_id is None:
+            raise TenancyError(
+                f"{type(obj).__name__} written without a company bound to the session"
+            )
+        row_company = getattr(obj, "company_id", None)
+        if row_company is None and obj in session.new:
+            obj.company_id = company_id
+        elif row_company != company_id:
+            raise TenancyError(f"{type(obj).__name__} belongs to another company")
