@@ -32,12 +32,15 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if check_migrations:
-            await ensure_migrated(app.state.engine)
-        log.info("InvoLinks %s started", __version__)
-        yield
-        await job_queue.drain(timeout=30)
-        await app.state.engine.dispose()
+        try:
+            if check_migrations:
+                await ensure_migrated(app.state.engine)
+            log.info("InvoLinks %s started", __version__)
+            yield
+            # Graceful shutdown: let in-process jobs finish before the engine goes away.
+            await job_queue.drain(timeout=30)
+        finally:
+            await app.state.engine.dispose()
 
     app = FastAPI(
         title="InvoLinks API",

@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import visitors
 
-from involinks.core.base import CompanyScoped
+from involinks.core.base import Base, CompanyScoped
 
 _SCOPE = "tenancy.scope"
 _COMPANY = "tenancy.company_id"
@@ -84,10 +85,28 @@ def system_scope(session: Any) -> Iterator[None]:
             info.pop(_COMPANY, None)
 
 
+_TENANT_TABLES: frozenset[str] | None = None
+
+
+def _tenant_tables() -> frozenset[str]:
+    global _TENANT_TABLES
+    if _TENANT_TABLES is None:
+        _TENANT_TABLES = frozenset(
+            mapper.local_table.name
+            for mapper in Base.registry.mappers
+            if issubclass(mapper.class_, CompanyScoped)
+        )
+    return _TENANT_TABLES
+
+
 def _touches_tenant_table(state: ORMExecuteState) -> bool:
+    if any(issubclass(m.class_, CompanyScoped) for m in state.all_mappers):
+        return True
+    # `select(func.count()).select_from(Invoice)` names no mapper in its columns: walk the tables.
+    tenant_tables = _tenant_tables()
     return any(
-        isinstance(m.class_, type) and issubclass(m.class_, CompanyScoped)
-        for m in state.all_mappers
+        getattr(element, "__visit_name__", None) == "table" and element.name in tenant_tables
+        for element in visitors.iterate(state.statement)
     )
 
 
