@@ -13,11 +13,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql import visitors
+from sqlalchemy.sql import ClauseElement, visitors
 
 from involinks.core.base import Base, CompanyScoped
 
@@ -92,7 +92,7 @@ def _tenant_tables() -> frozenset[str]:
     global _TENANT_TABLES
     if _TENANT_TABLES is None:
         _TENANT_TABLES = frozenset(
-            mapper.local_table.name
+            str(getattr(mapper.local_table, "name", ""))
             for mapper in Base.registry.mappers
             if issubclass(mapper.class_, CompanyScoped)
         )
@@ -105,8 +105,9 @@ def _touches_tenant_table(state: ORMExecuteState) -> bool:
     # `select(func.count()).select_from(Invoice)` names no mapper in its columns: walk the tables.
     tenant_tables = _tenant_tables()
     return any(
-        getattr(element, "__visit_name__", None) == "table" and element.name in tenant_tables
-        for element in visitors.iterate(state.statement)
+        getattr(element, "__visit_name__", None) == "table"
+        and getattr(element, "name", None) in tenant_tables
+        for element in visitors.iterate(cast(ClauseElement, state.statement))
     )
 
 
