@@ -91,6 +91,30 @@ def seed_demo() -> None:
         typer.echo("  " + line)
 
 
+@app.command("sandbox-ap")
+def sandbox_ap(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8081,
+    platform_url: Annotated[
+        str | None, typer.Option(help="Where this platform's API answers (default PUBLIC_BASE_URL)")
+    ] = None,
+) -> None:
+    """Run the local Peppol sandbox access point (speaks the Tradeshift and Basware APIs)."""
+    from involinks.peppol.sandbox.server import run_sandbox, sandbox_settings_from_app
+
+    settings = get_settings()
+    base = (platform_url or settings.public_base_url).rstrip("/")
+    run_sandbox(
+        host,
+        port,
+        settings=sandbox_settings_from_app(
+            settings,
+            inbound_url=f"{base}/api/v1/peppol/inbound",
+            status_callback_url=f"{base}/api/v1/peppol/status-callback",
+        ),
+    )
+
+
 def main() -> None:
     app()
 
