@@ -85,7 +85,7 @@ test-pg: $(VENV)/.synced
 	fi
 
 test-web: frontend/node_modules/.installed
-	cd frontend && npm run typecheck && npm test
+	cd frontend && npm run typecheck && npm run lint && npm test
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
