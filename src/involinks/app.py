@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
             # Graceful shutdown: let in-process jobs finish before the engine goes away.
             await job_queue.drain(timeout=30)
         finally:
+            limiter = getattr(app.state, "rate_limiter", None)
+            if limiter is not None:
+                await limiter.close()
             await app.state.engine.dispose()
 
     app = FastAPI(

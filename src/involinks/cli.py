@@ -31,6 +31,12 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL for more than 1)")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Proxies trusted for X-Forwarded-For (per-IP rate limits need the real client address)"
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the API and the web app."""
     import uvicorn
@@ -49,6 +55,8 @@ def serve(
         reload=reload,
         log_config=None,
         timeout_graceful_shutdown=30,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 
