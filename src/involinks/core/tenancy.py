@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from typing import Any, cast
 
@@ -70,19 +70,29 @@ def current_scope(session: Any) -> Scope | None:
 
 
 @contextmanager
-def system_scope(session: Any) -> Iterator[None]:
-    """Temporarily lift the company filter (e.g. to find a user by e-mail at login)."""
+def _temporarily(session: Any, scope: Scope, company_id: uuid.UUID | None) -> Iterator[None]:
     info = _info(session)
     saved = info.get(_SCOPE), info.get(_COMPANY)
-    bind_system(session)
+    info[_SCOPE] = scope
+    info[_COMPANY] = company_id
     try:
         yield
     finally:
-        info[_SCOPE], info[_COMPANY] = saved
-        if saved[0] is None:
-            info.pop(_SCOPE, None)
-        if saved[1] is None:
-            info.pop(_COMPANY, None)
+        for key, value in zip((_SCOPE, _COMPANY), saved, strict=True):
+            if value is None:
+                info.pop(key, None)
+            else:
+                info[key] = value
+
+
+def system_scope(session: Any) -> AbstractContextManager[None]:
+    """Temporarily lift the company filter (e.g. to find a user by e-mail at login)."""
+    return _temporarily(session, Scope.SYSTEM, None)
+
+
+def company_scope(session: Any, company_id: uuid.UUID) -> AbstractContextManager[None]:
+    """Work as one company for a while (e.g. a system task handling one tenant's document)."""
+    return _temporarily(session, Scope.COMPANY, company_id)
 
 
 _TENANT_TABLES: frozenset[str] | None = None

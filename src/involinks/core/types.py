@@ -27,6 +27,10 @@ class ExactDecimal(TypeDecorator[Decimal]):
         self.scale = scale
         self._factor = Decimal(10) ** scale
 
+    def __repr__(self) -> str:
+        # Alembic autogenerate renders user types with repr(): keep precision and scale in it.
+        return f"ExactDecimal({self.precision}, {self.scale})"
+
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(sa.BigInteger())
