@@ -46,7 +46,11 @@ run: install web
 	$(BIN)/involinks db upgrade
 	$(BIN)/involinks seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
-	$(BIN)/involinks serve --host $(HOST) --port $(PORT)
+	@echo "Peppol sandbox access point on http://$(HOST):$(SANDBOX_PORT) (stops with the app)"
+	$(BIN)/involinks sandbox-ap --host $(HOST) --port $(SANDBOX_PORT) --platform-url http://$(HOST):$(PORT) & \
+		trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		PEPPOL_PROVIDER=sandbox PEPPOL_BASE_URL=http://$(HOST):$(SANDBOX_PORT) PUBLIC_BASE_URL=http://$(HOST):$(PORT) \
+		$(BIN)/involinks serve --host $(HOST) --port $(PORT)
 
 migrate: $(VENV)/.synced
 	$(BIN)/involinks db upgrade

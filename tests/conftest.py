@@ -71,6 +71,17 @@ async def _pg_admin(url: str, statement: str) -> None:
         await conn.close()
 
 
+@pytest.fixture(autouse=True)
+def dispatched_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Jobs are recorded, not run: a job would open its own connection to the configured database,
+    which cannot see the rows of a test's uncommitted transaction. Tests that exercise a job run it
+    explicitly (or install their own dispatcher)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+    job_queue.set_dispatcher(lambda name, kwargs: sent.append((name, kwargs)))
+    yield sent
+    job_queue.set_dispatcher(None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if BACKEND == "postgres":

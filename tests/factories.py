@@ -21,8 +21,8 @@ DEFAULT_PASSWORD = "Correct-Horse-42!"
 
 
 def unique_trn() -> str:
-    """15 digits starting with 100, unique within the test session."""
-    return f"100{uuid.uuid4().int % 10**12:012d}"
+    """15 digits, "1...03" as PINT AE rule ibr-132-ae requires, unique within the test session."""
+    return f"100{uuid.uuid4().int % 10**10:010d}03"
 
 
 async def create_company(

@@ -9,17 +9,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+import involinks.tasks  # noqa: F401 - registers every domain's jobs
 from involinks import __version__
 from involinks.api import api_router
 from involinks.config import Settings, get_settings
-from involinks.core.db import create_engine, create_sessionmaker
+from involinks.core.db import create_engine, create_sessionmaker, dispose_task_engines
 from involinks.core.migrate import ensure_migrated
 from involinks.errors import install_error_handlers
 from involinks.jobs import queue as job_queue
 from involinks.logging import configure_logging
+from involinks.peppol.tasks import RESUME_JOB
 from involinks.web_shell import install_web_shell
 
 log = logging.getLogger(__name__)
+
+
+def broker_configured(settings: Settings) -> bool:
+    return bool(settings.celery_broker_url or settings.redis_url)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -35,6 +41,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         try:
             if check_migrations:
                 await ensure_migrated(app.state.engine)
+                if not broker_configured(settings):
+                    # In-process jobs die with the process: pick up transmissions left mid-way.
+                    await job_queue.dispatch(RESUME_JOB, {})
             log.info("InvoLinks %s started", __version__)
             yield
             # Graceful shutdown: let in-process jobs finish before the engine goes away.
@@ -43,6 +52,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
             limiter = getattr(app.state, "rate_limiter", None)
             if limiter is not None:
                 await limiter.close()
+            await dispose_task_engines()
             await app.state.engine.dispose()
 
     app = FastAPI(
@@ -55,6 +65,10 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if broker_configured(settings):
+        from involinks.jobs.celery_app import create_celery, install_dispatcher
+
+        install_dispatcher(create_celery())
     app.state.engine = create_engine(settings.database_url)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     install_error_handlers(app)

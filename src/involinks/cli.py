@@ -108,10 +108,13 @@ def sandbox_ap(
     ] = None,
 ) -> None:
     """Run the local Peppol sandbox access point (speaks the Tradeshift and Basware APIs)."""
+    from involinks.peppol import service as peppol_service
     from involinks.peppol.sandbox.server import run_sandbox, sandbox_settings_from_app
 
     settings = get_settings()
     base = (platform_url or settings.public_base_url).rstrip("/")
+    # The companies hosted here are the sandbox's directory of reachable participants.
+    participants = asyncio.run(peppol_service.sandbox_directory(settings))
     run_sandbox(
         host,
         port,
@@ -119,6 +122,7 @@ def sandbox_ap(
             settings,
             inbound_url=f"{base}/api/v1/peppol/inbound",
             status_callback_url=f"{base}/api/v1/peppol/status-callback",
+            participants=participants,
         ),
     )
 

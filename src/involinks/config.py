@@ -21,12 +21,18 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Empty means "derive": a random key persisted under data_dir outside production.
     secret_key: SecretStr = SecretStr("")
+    # Comma-separated former SECRET_KEYs: values encrypted with them still decrypt (key rotation).
+    previous_secret_keys: SecretStr = SecretStr("")
     public_base_url: str = "http://127.0.0.1:8000"
 
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     mfa_token_minutes: int = 5
     bcrypt_rounds: int = 12
+    # SMS one-time codes via Twilio; off unless all three are set.
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_from: str = ""
 
     redis_url: str = ""
     celery_broker_url: str = ""
@@ -42,8 +48,21 @@ class Settings(BaseSettings):
     peppol_base_url: str = "http://127.0.0.1:8081"
     peppol_api_key: SecretStr = SecretStr("sandbox-key")
     peppol_inbound_secret: SecretStr = SecretStr("")
+    # Per provider HTTP call; a send that times out is retried with the same idempotency key.
+    peppol_timeout_seconds: float = Field(default=30.0, gt=0)
+    # UAE Tax Data Document (compliance.tdd): SPIS ids (ICD 0242) of the FTA as receiver and of
+    # our Peppol service provider as the reporter's representative. Empty: TDDs are not produced.
+    tdd_fta_spis_id: str = ""
+    tdd_representative_spis_id: str = ""
+
+    # Plan payments via Stripe (involinks.plans.billing); off unless the secret key is set.
+    stripe_secret_key: SecretStr = SecretStr("")
+    stripe_api_base: str = "https://api.stripe.com"
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Bulk imports: files with more data rows run as a background job; hard cap on rows per file.
+    import_background_rows: int = Field(default=500, ge=1)
+    import_max_rows: int = Field(default=100_000, ge=1)
     web_dist_dir: Path = PACKAGE_DIR / "web"
     log_json: bool = False
     log_level: str = "INFO"

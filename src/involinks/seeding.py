@@ -30,6 +30,7 @@ class DemoCompany:
     licence: str
     admin_email: str
     admin_name: str
+    iban: str
 
 
 # Two tenants, so an invoice can travel from one to the other over the sandbox access point.
@@ -45,6 +46,7 @@ DEMO_COMPANIES = (
         "DED-778812",
         "admin@demo-trading.ae",
         "Aisha Rahman",
+        "AE070331234567890123456",
     ),
     DemoCompany(
         "buyer",
@@ -57,8 +59,14 @@ DEMO_COMPANIES = (
         "ADDED-551203",
         "admin@demo-buyer.ae",
         "Omar Haddad",
+        "AE780266543210987654321",
     ),
 )
+
+
+async def _user_exists(session: AsyncSession, email: str) -> bool:
+    found = await session.execute(select(User.id).where(User.email == email.lower()))
+    return found.first() is not None
 
 
 async def _upsert_user(
@@ -71,7 +79,7 @@ async def _upsert_user(
     role: Role,
     company_id: object | None,
     reset_password: bool,
-) -> bool:
+) -> User:
     user = (
         await session.execute(select(User).where(User.email == email.lower()))
     ).scalar_one_or_none()
@@ -85,7 +93,68 @@ async def _upsert_user(
         user.failed_login_count = 0
         user.locked_until = None
     await session.flush()
-    return created
+    return user
+
+
+async def _seed_trading_partners(
+    session: AsyncSession, companies: dict[str, Company], admins: dict[str, User]
+) -> None:
+    """The demo buyer is a customer of the demo supplier and vice versa, so a new user can issue an
+    invoice and watch it arrive in the buyer's AP inbox. Created through the domain services."""
+    from involinks.customers import service as customer_service
+    from involinks.customers.models import Customer
+    from involinks.customers.schemas import AddressIn, CustomerCreate
+    from involinks.payables.suppliers import service as supplier_service
+    from involinks.payables.suppliers.models import Supplier
+    from involinks.payables.suppliers.schemas import SupplierCreate
+
+    supplier, buyer = companies["supplier"], companies["buyer"]
+    with tenancy.company_scope(session, supplier.id):
+        known = await session.execute(select(Customer.id).where(Customer.trn == buyer.trn))
+        if known.first() is None:
+            await customer_service.create_customer(
+                session,
+                CustomerCreate(
+                    legal_name=buyer.legal_name,
+                    trn=buyer.trn,
+                    email=buyer.email,
+                    peppol_id=buyer.peppol_id,
+                    address=AddressIn(
+                        line1=buyer.address_line1, city=buyer.city, emirate=buyer.emirate
+                    ),
+                ),
+                user=admins["supplier"],
+            )
+    with tenancy.company_scope(session, buyer.id):
+        known = await session.execute(select(Supplier.id).where(Supplier.trn == supplier.trn))
+        if known.first() is None:
+            await supplier_service.create_supplier(
+                session,
+                SupplierCreate(
+                    name=supplier.legal_name,
+                    trn=supplier.trn,
+                    peppol_id=supplier.peppol_id,
+                    email=supplier.email,
+                    address_line1=supplier.address_line1,
+                    city=supplier.city,
+                    payment_terms_days=30,
+                ),
+                actor=admins["buyer"],
+            )
+
+
+async def _seed_content(session: AsyncSession) -> None:
+    from involinks.content import service as content_service
+    from involinks.content.defaults import DEFAULT_BLOCKS
+    from involinks.content.models import ContentBlock
+    from involinks.content.schemas import ContentBlockWrite
+
+    existing = set((await session.execute(select(ContentBlock.key, ContentBlock.locale))).tuples())
+    for key, locales in DEFAULT_BLOCKS.items():
+        for locale, (title, body) in locales.items():
+            if (key, locale) not in existing:
+                data = ContentBlockWrite(locale=locale, title=title, body=body, published=True)
+                await content_service.save_block(session, key, data, actor=None)
 
 
 async def ensure_superadmin(
@@ -97,7 +166,8 @@ async def ensure_superadmin(
     try:
         async with create_sessionmaker(engine)() as session:
             tenancy.bind_system(session)
-            created = await _upsert_user(
+            created = await _user_exists(session, email) is False
+            await _upsert_user(
                 session,
                 settings,
                 email=email,
@@ -132,6 +202,8 @@ async def seed_demo(settings: Settings, *, default_password: str) -> list[str]:
                 company_id=None,
                 reset_password=True,
             )
+            companies: dict[str, Company] = {}
+            admins: dict[str, User] = {}
             for demo in DEMO_COMPANIES:
                 company = (
                     await session.execute(select(Company).where(Company.trn == demo.trn))
@@ -153,11 +225,12 @@ async def seed_demo(settings: Settings, *, default_password: str) -> list[str]:
                         approved_at=datetime.now(UTC),
                         plan_code="PRO",
                         peppol_id=f"0235:{demo.trn[:10]}",
-                        settings={},
+                        settings={"payment_means": {"code": "30", "account_id": demo.iban}},
                     )
                     session.add(company)
                     await session.flush()
-                await _upsert_user(
+                companies[demo.key] = company
+                admins[demo.key] = await _upsert_user(
                     session,
                     settings,
                     email=demo.admin_email,
@@ -167,6 +240,8 @@ async def seed_demo(settings: Settings, *, default_password: str) -> list[str]:
                     company_id=company.id,
                     reset_password=True,
                 )
+            await _seed_trading_partners(session, companies, admins)
+            await _seed_content(session)
             await session.commit()
     finally:
         await engine.dispose()

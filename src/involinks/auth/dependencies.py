@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from involinks.auth.context import AuthContext
 from involinks.auth.models import User
 from involinks.auth.permissions import Permission, Role, has_permission
 from involinks.auth.tokens import InvalidToken, decode_access_token
@@ -15,6 +17,8 @@ from involinks.companies.models import Company, CompanyStatus
 from involinks.config import Settings
 from involinks.core import tenancy
 from involinks.core.db import DbSession
+from involinks.core.rate_limit import Clock, RateLimiter, create_rate_limiter
+from involinks.core.types import utcnow
 from involinks.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False)
@@ -26,6 +30,45 @@ def get_app_settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_clock(request: Request) -> Clock:
+    """`app.state.clock` when set (tests move time with it), else the wall clock."""
+    clock: Clock = getattr(request.app.state, "clock", None) or utcnow
+    return clock
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    """One limiter per app, made on first use: Redis when REDIS_URL is set, else in-process."""
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is None:
+        settings: Settings = request.app.state.settings
+        limiter = create_rate_limiter(settings.redis_url, clock=get_clock(request))
+        request.app.state.rate_limiter = limiter
+    return limiter
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_auth_context(
+    request: Request,
+    settings: AppSettings,
+    clock: Annotated[Clock, Depends(get_clock)],
+    limiter: Annotated[RateLimiter, Depends(get_rate_limiter)],
+) -> AuthContext:
+    now: datetime = clock()
+    return AuthContext(
+        settings=settings,
+        now=now,
+        limiter=limiter,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+AuthCtx = Annotated[AuthContext, Depends(get_auth_context)]
 
 
 async def get_current_user(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -64,9 +66,10 @@ def create_purpose_token(
     purpose: str,
     minutes: int,
     extra: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Short-lived signed token for one purpose (e.g. the MFA step between password and code)."""
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": subject,
         "typ": purpose,
@@ -108,3 +111,13 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
         )
     except (KeyError, ValueError) as exc:
         raise InvalidToken("token claims malformed") from exc
+
+
+def new_opaque_token() -> str:
+    """A random bearer secret (256 bits) for refresh tokens and e-mailed links."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_opaque_token(token: str) -> str:
+    """What the database keeps of an opaque token: its sha256, so a leaked table grants nothing."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from involinks.core.base import Base, IdMixin, TimestampMixin
+from involinks.core.base import Base, CompanyScoped, IdMixin, TimestampMixin
 from involinks.core.types import JSONType, UtcDateTime
 
 
@@ -67,3 +67,30 @@ class Company(IdMixin, TimestampMixin, Base):
 
 
 CompanyId = uuid.UUID
+
+
+class DocumentKind(StrEnum):
+    TRADE_LICENCE = "trade_licence"
+    OTHER_REGISTRATION = "other_registration"
+    LOGO = "logo"
+    STAMP = "stamp"
+
+
+class CompanyDocument(IdMixin, TimestampMixin, CompanyScoped, Base):
+    """A registration paper or branding image. The bytes live in the artifact store under a
+    generated key; `filename` is the uploader's name, kept for display and the download name only."""
+
+    __tablename__ = "company_documents"
+
+    kind: Mapped[DocumentKind] = mapped_column(
+        sa.Enum(DocumentKind, native_enum=False, length=32), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    uploaded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+
+    def __repr__(self) -> str:
+        return f"<CompanyDocument {self.id} {self.kind}>"

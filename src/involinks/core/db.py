@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from involinks.core import rls
 from involinks.jobs import queue as job_queue
+
+# PostgreSQL row-level security follows every session's tenancy scope (no-op on SQLite).
+rls.install()
 
 
 def create_engine(database_url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
@@ -72,3 +77,25 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # "function" scope: commit before the response leaves, so a failed commit is an error response.
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+# Background jobs run outside a request: one small engine per database URL per process, shared by every
+# job, rather than one per job.
+_task_makers: dict[str, tuple[AsyncEngine, async_sessionmaker[AsyncSession]]] = {}
+
+
+@asynccontextmanager
+async def task_session(database_url: str) -> AsyncIterator[AsyncSession]:
+    """A session for a job. Not tenant-bound: the job binds the scope it needs explicitly."""
+    if database_url not in _task_makers:
+        engine = create_engine(database_url, pool_size=2)
+        _task_makers[database_url] = (engine, create_sessionmaker(engine))
+    async with _task_makers[database_url][1]() as session:
+        yield session
+
+
+async def dispose_task_engines() -> None:
+    makers = list(_task_makers.values())
+    _task_makers.clear()
+    for engine, _maker in makers:
+        await engine.dispose()

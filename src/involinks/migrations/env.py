@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from involinks import models as _models  # noqa: F401 - registers every table on Base.metadata
 from involinks.config import get_settings
+from involinks.core.base import Base
 from involinks.core.db import create_engine
-from involinks.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +23,14 @@ def _url() -> str:
     return str(url or get_settings().database_url)
 
 
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Render our JSON variant without the `astext_type=Text()` that autogenerate leaves unimported."""
+    if type_ == "type" and isinstance(obj, sa.JSON) and getattr(obj, "_variant_mapping", None):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -28,6 +38,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         user_module_prefix="involinks.core.types.",
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

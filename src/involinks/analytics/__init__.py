@@ -1,0 +1,1 @@
+"""Figures computed in SQL: platform analytics for the super admin, a company's dashboard."""

@@ -1,0 +1,118 @@
+"""PostgreSQL row-level security: the database's own tenant wall behind `involinks.core.tenancy`.
+
+Migration 0003 enables RLS on the tenant tables with policies keyed on two transaction settings,
+`involinks.company_id` and `involinks.scope`, and creates the NOLOGIN role `involinks_app`. This
+module keeps the database side in step with the session's tenancy scope:
+
+- scope COMPANY: `SET LOCAL ROLE involinks_app` (not owner, not superuser, so the policies apply to
+  it, even for a superuser login) and `involinks.company_id = <company>`; any SQL, raw `text()`
+  included, sees and writes only that company's rows.
+- scopes SYSTEM / PLATFORM_READ / unbound: back to the login role, `involinks.scope` set to match.
+
+The state is applied before every statement the session runs and before every flush, and only when
+it changed (tracked per connection), because the scope changes inside one transaction: a request
+first reads the user in system scope, then binds the company. `SET LOCAL` and
+`set_config(..., true)` end with the transaction, so nothing leaks into the next user of a pooled
+connection.
+
+Wiring (call once at start-up, e.g. in `create_app`): `install()`. It is a no-op on SQLite.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+from involinks.core import tenancy
+
+APP_ROLE = "involinks_app"
+_APPLIED = "involinks.rls_applied"
+_SET_CONFIG = sa.text(
+    "SELECT set_config('involinks.company_id', :company, true), "
+    "set_config('involinks.scope', :scope, true)"
+)
+
+_installed: set[type[Session]] = set()
+
+
+def _desired(session: Session) -> tuple[str, str]:
+    scope = tenancy.current_scope(session)
+    company: uuid.UUID | None = tenancy.current_company_id(session)
+    if scope is tenancy.Scope.COMPANY and company is not None:
+        return "company", str(company)
+    return (scope.value if scope is not None else ""), ""
+
+
+def apply(session: Session, connection: Connection) -> None:
+    """Make the connection's role and settings match the session's tenancy scope."""
+    if connection.dialect.name != "postgresql":
+        return
+    wanted = _desired(session)
+    if connection.info.get(_APPLIED) == wanted:
+        return
+    scope, company = wanted
+    # Role first: set_config needs no privilege, but the order keeps the two in one place.
+    connection.exec_driver_sql(
+        f"SET LOCAL ROLE {APP_ROLE}" if scope == "company" else "SET LOCAL ROLE NONE"
+    )
+    connection.execute(_SET_CONFIG, {"company": company, "scope": scope})
+    connection.info[_APPLIED] = wanted
+
+
+def _after_begin(
+    session: Session, _transaction: SessionTransaction, connection: Connection
+) -> None:
+    # A new (sub)transaction: what was applied before may have been rolled back with it.
+    connection.info.pop(_APPLIED, None)
+    apply(session, connection)
+
+
+def _before_execute(state: ORMExecuteState) -> None:
+    session = state.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    apply(session, session.connection())
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    apply(session, session.connection())
+
+
+def _after_transaction_end(session: Session, _transaction: SessionTransaction) -> None:
+    # A rolled-back savepoint takes its SET LOCALs with it; forget what we applied so the next
+    # statement sets the state again (re-applying after a commit is merely redundant).
+    bind = session.bind
+    if isinstance(bind, Connection):
+        bind.info.pop(_APPLIED, None)
+    elif session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection().info.pop(_APPLIED, None)
+
+
+def install(session_class: type[Session] = Session) -> bool:
+    """Register the hooks on a Session class (default: every Session). Idempotent: returns
+    False when they were already installed."""
+    if session_class in _installed:
+        return False
+    event.listen(session_class, "after_begin", _after_begin)
+    event.listen(session_class, "do_orm_execute", _before_execute)
+    event.listen(session_class, "before_flush", _before_flush)
+    event.listen(session_class, "after_transaction_end", _after_transaction_end)
+    _installed.add(session_class)
+    return True
+
+
+def uninstall(session_class: type[Session] = Session) -> None:
+    if session_class not in _installed:
+        return
+    event.remove(session_class, "after_begin", _after_begin)
+    event.remove(session_class, "do_orm_execute", _before_execute)
+    event.remove(session_class, "before_flush", _before_flush)
+    event.remove(session_class, "after_transaction_end", _after_transaction_end)
+    _installed.discard(session_class)

@@ -1,0 +1,131 @@
+"""Invoice queries: eager loads (relationships are lazy="raise"), filters, sorting, sums.
+
+The tenant filter is added centrally (core.tenancy); nothing here filters by company by hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.base import ExecutableOption
+
+from involinks.invoicing.models import ISSUED_STATUSES, Invoice, InvoiceKind
+from involinks.invoicing.schemas import InvoiceFilters, SortField, SortOrder
+
+_SORT_COLUMNS: dict[str, sa.ColumnElement[object]] = {
+    "issue_date": Invoice.issue_date,  # type: ignore[dict-item]
+    "number": Invoice.number,  # type: ignore[dict-item]
+    "payable_amount": Invoice.payable_amount,  # type: ignore[dict-item]
+    "created_at": Invoice.created_at,  # type: ignore[dict-item]
+}
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with LIKE's wildcards escaped (escape ``\\``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def load_options(*, history: bool = False) -> list[ExecutableOption]:
+    """Everything a response needs, in a fixed number of queries whatever the page size."""
+    options: list[ExecutableOption] = [
+        selectinload(Invoice.lines),
+        selectinload(Invoice.allowances_charges),
+        selectinload(Invoice.customer),
+    ]
+    if history:
+        options.append(selectinload(Invoice.status_events))
+    return options
+
+
+async def get(
+    session: AsyncSession,
+    invoice_id: uuid.UUID,
+    *,
+    history: bool = False,
+    for_update: bool = False,
+) -> Invoice | None:
+    statement = (
+        sa.select(Invoice).where(Invoice.id == invoice_id).options(*load_options(history=history))
+    )
+    if for_update:
+        # Row lock on PostgreSQL (SQLite writers are serialized by BEGIN IMMEDIATE).
+        statement = statement.with_for_update(of=Invoice)
+    # populate_existing: a locked re-read must not be answered from the identity map.
+    statement = statement.execution_options(populate_existing=True)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+def _conditions(filters: InvoiceFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.statuses:
+        conditions.append(Invoice.status.in_(filters.statuses))
+    if filters.kind is not None:
+        conditions.append(Invoice.kind == filters.kind)
+    if filters.customer_id is not None:
+        conditions.append(Invoice.customer_id == filters.customer_id)
+    if filters.issue_date_from is not None:
+        conditions.append(Invoice.issue_date >= filters.issue_date_from)
+    if filters.issue_date_to is not None:
+        conditions.append(Invoice.issue_date <= filters.issue_date_to)
+    if filters.amount_min is not None:
+        conditions.append(Invoice.payable_amount >= filters.amount_min)
+    if filters.amount_max is not None:
+        conditions.append(Invoice.payable_amount <= filters.amount_max)
+    if filters.number:
+        conditions.append(Invoice.number.ilike(like_pattern(filters.number), escape="\\"))
+    return conditions
+
+
+async def page(
+    session: AsyncSession,
+    filters: InvoiceFilters,
+    *,
+    sort: SortField,
+    order: SortOrder,
+    page: int,
+    page_size: int,
+) -> tuple[list[Invoice], int]:
+    conditions = _conditions(filters)
+    total = (
+        await session.execute(sa.select(sa.func.count(Invoice.id)).where(*conditions))
+    ).scalar_one()
+    column = _SORT_COLUMNS[sort]
+    ordering = column.desc() if order == "desc" else column.asc()
+    # Drafts have no number: keep them together at the end whichever the direction.
+    nulls = ordering.nulls_last() if sort == "number" else ordering
+    tie_break = Invoice.id.desc() if order == "desc" else Invoice.id.asc()
+    statement = (
+        sa.select(Invoice)
+        .where(*conditions)
+        .options(*load_options())
+        .order_by(nulls, tie_break)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    rows = (await session.execute(statement)).scalars().all()
+    return list(rows), int(total)
+
+
+async def credited_total(
+    session: AsyncSession, invoice_id: uuid.UUID, *, exclude: uuid.UUID | None = None
+) -> Decimal:
+    """Sum of the payable amounts of the finalized credit notes of an invoice."""
+    statement = sa.select(sa.func.sum(Invoice.payable_amount)).where(
+        Invoice.credited_invoice_id == invoice_id,
+        Invoice.kind == InvoiceKind.CREDIT_NOTE,
+        Invoice.status.in_(ISSUED_STATUSES),
+    )
+    if exclude is not None:
+        statement = statement.where(Invoice.id != exclude)
+    total = (await session.execute(statement)).scalar_one_or_none()
+    return total if total is not None else Decimal("0.00")
+
+
+async def number_taken(session: AsyncSession, number: str) -> bool:
+    found = await session.execute(sa.select(Invoice.id).where(Invoice.number == number).limit(1))
+    return found.first() is not None

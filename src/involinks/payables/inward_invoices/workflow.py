@@ -1,0 +1,128 @@
+"""What users do with a matched inward invoice.
+
+    approve-variance: NEEDS_REVIEW with VARIANCE_DETECTED / PARTIAL_MATCH -> READY_TO_PAY
+    dispute:          RECEIVED / NEEDS_REVIEW / READY_TO_PAY / ON_HOLD -> DISPUTED
+                      (its consumed quantities are released for a corrected invoice)
+    hold:             RECEIVED / NEEDS_REVIEW / READY_TO_PAY -> ON_HOLD
+    release:          ON_HOLD -> back to where the match puts it (READY_TO_PAY when fully
+                      matched or the variance was approved, NEEDS_REVIEW otherwise);
+                      DISPUTED -> matched again, status from the new result
+    match (on demand): RECEIVED / NEEDS_REVIEW / READY_TO_PAY
+
+Anything else is a 409. Each action is kept in the invoice history and the audit log.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from involinks.auth.models import User
+from involinks.core.types import utcnow
+from involinks.errors import Conflict
+from involinks.payables.inward_invoices import history
+from involinks.payables.inward_invoices.models import InwardInvoice, InwardInvoiceStatus
+from involinks.payables.matching import service as matching_service
+from involinks.payables.matching.engine import MatchStatus
+from involinks.payables.matching.models import InvoiceMatch
+
+St = InwardInvoiceStatus
+APPROVABLE_MATCHES = frozenset({MatchStatus.VARIANCE_DETECTED, MatchStatus.PARTIAL_MATCH})
+DISPUTABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.READY_TO_PAY, St.ON_HOLD})
+HOLDABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.READY_TO_PAY})
+MATCHABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.READY_TO_PAY})
+
+
+class InvalidInvoiceAction(Conflict):
+    code = "invalid_status_transition"
+
+
+def _refuse(invoice: InwardInvoice, action: str, hint: str = "") -> InvalidInvoiceAction:
+    return InvalidInvoiceAction(
+        f"Invoice {invoice.invoice_number} is {invoice.status.value} "
+        f"({invoice.matching_status.value}); it cannot be {action}.{hint}",
+        details={
+            "status": invoice.status.value,
+            "matching_status": invoice.matching_status.value,
+        },
+    )
+
+
+async def approve_variance(
+    session: AsyncSession, invoice: InwardInvoice, *, note: str, actor: User
+) -> InwardInvoice:
+    if invoice.status is not St.NEEDS_REVIEW or invoice.matching_status not in APPROVABLE_MATCHES:
+        hint = (
+            " Match it against a purchase order first."
+            if invoice.matching_status is MatchStatus.NOT_MATCHED
+            else ""
+        )
+        raise _refuse(invoice, "approved with a variance", hint)
+    previous = invoice.status
+    invoice.status = St.READY_TO_PAY
+    invoice.status_reason = None
+    invoice.variance_approved_at = utcnow()
+    invoice.variance_approved_by_id = actor.id
+    invoice.variance_approval_note = note
+    await history.record(
+        session,
+        invoice,
+        "variance_approved",
+        actor=actor,
+        from_status=previous,
+        note=note,
+        details={"variance": str(invoice.variance_amount)},
+    )
+    return invoice
+
+
+async def dispute(
+    session: AsyncSession, invoice: InwardInvoice, *, reason: str, actor: User
+) -> InwardInvoice:
+    if invoice.status not in DISPUTABLE:
+        raise _refuse(invoice, "disputed")
+    previous = invoice.status
+    await matching_service.release_consumption(session, invoice)
+    invoice.status = St.DISPUTED
+    invoice.status_reason = reason
+    await history.record(
+        session, invoice, "disputed", actor=actor, from_status=previous, note=reason
+    )
+    return invoice
+
+
+async def hold(
+    session: AsyncSession, invoice: InwardInvoice, *, reason: str, actor: User
+) -> InwardInvoice:
+    if invoice.status not in HOLDABLE:
+        raise _refuse(invoice, "put on hold")
+    previous = invoice.status
+    invoice.status = St.ON_HOLD
+    invoice.status_reason = reason
+    await history.record(session, invoice, "held", actor=actor, from_status=previous, note=reason)
+    return invoice
+
+
+async def release(session: AsyncSession, invoice: InwardInvoice, *, actor: User) -> InwardInvoice:
+    previous = invoice.status
+    if previous is St.DISPUTED:
+        invoice.status = St.RECEIVED
+        invoice.status_reason = None
+        await history.record(session, invoice, "released", actor=actor, from_status=previous)
+        # Its quantities were released on dispute: take them again if they are still open.
+        await matching_service.match_invoice(session, invoice, actor=actor, trigger="release")
+        return invoice
+    if previous is not St.ON_HOLD:
+        raise _refuse(invoice, "released", " Only held or disputed invoices are released.")
+    ready = invoice.matching_status is MatchStatus.FULL_MATCH or (
+        invoice.variance_approved_at is not None
+    )
+    invoice.status = St.READY_TO_PAY if ready else St.NEEDS_REVIEW
+    invoice.status_reason = None
+    await history.record(session, invoice, "released", actor=actor, from_status=previous)
+    return invoice
+
+
+async def match_now(session: AsyncSession, invoice: InwardInvoice, *, actor: User) -> InvoiceMatch:
+    if invoice.status not in MATCHABLE:
+        raise _refuse(invoice, "matched now", " Release it first.")
+    return await matching_service.match_invoice(session, invoice, actor=actor, trigger="manual")

@@ -1,0 +1,1 @@
+"""Subscription plans: their terms as data, their enforcement, and the payment adapter."""

@@ -1,0 +1,193 @@
+"""Payment collection for plans: a thin adapter over Stripe's HTTP API (httpx, no SDK).
+
+Off unless `STRIPE_SECRET_KEY` is configured (`billing_from_settings` returns None). Calls the
+documented endpoints with the secret key as a Bearer token and form-encoded bodies:
+
+* `POST /v1/customers` (email, name, metadata[...]) -> the customer id `cus_...`;
+* `POST /v1/checkout/sessions` in `subscription` mode with an inline monthly AED price
+  (`line_items[0][price_data]`: currency `aed`, `unit_amount` in fils, `recurring[interval]=month`)
+  -> the session id `cs_...` and the hosted page `url` the browser is sent to.
+
+Stripe answers errors as `{"error": {"type", "code", "message", "param"}}`; they become
+`BillingError` (502) with Stripe's message. The plan switch itself happens when the payment is
+confirmed (Stripe's `checkout.session.completed` webhook), which is not part of this adapter.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from involinks.config import Settings
+from involinks.errors import AppError
+
+log = logging.getLogger(__name__)
+
+STRIPE_API_BASE = "https://api.stripe.com"
+_FILS = Decimal(100)
+
+
+class BillingError(AppError):
+    status_code = 502
+    code = "billing_failed"
+
+
+class BillingDisabled(AppError):
+    status_code = 503
+    code = "billing_disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutSession:
+    id: str
+    url: str
+
+
+def _form(prefix: str, values: dict[str, Any]) -> dict[str, str]:
+    """Stripe's bracket notation for nested parameters: metadata[company_id]=..."""
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        name = f"{prefix}[{key}]" if prefix else key
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            out.update(_form(name, value))
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        else:
+            out[name] = str(value)
+    return out
+
+
+class StripeBilling:
+    def __init__(
+        self,
+        secret_key: str,
+        *,
+        base_url: str = STRIPE_API_BASE,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        if not secret_key:
+            raise ValueError("a Stripe secret key is required")
+        self._secret_key = secret_key
+        self._base_url = base_url.rstrip("/")
+        self._transport = transport
+        self._timeout = timeout
+
+    def __repr__(self) -> str:  # never show the key
+        return f"<StripeBilling {self._base_url}>"
+
+    async def _post(
+        self, path: str, params: dict[str, Any], *, idempotency_key: str | None
+    ) -> dict[str, Any]:
+        headers = {
+            "Authorization": f"Bearer {self._secret_key}",
+            # Stripe replays the first answer for a repeated key instead of acting twice.
+            "Idempotency-Key": idempotency_key or str(uuid.uuid4()),
+        }
+        try:
+            async with httpx.AsyncClient(
+                base_url=self._base_url, transport=self._transport, timeout=self._timeout
+            ) as client:
+                response = await client.post(path, data=_form("", params), headers=headers)
+        except httpx.HTTPError as exc:
+            log.warning("Stripe %s unreachable: %s", path, type(exc).__name__)
+            raise BillingError(
+                "The payment provider could not be reached; please try again in a moment."
+            ) from exc
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        if response.is_success and isinstance(body, dict):
+            return body
+        error = body.get("error") if isinstance(body, dict) else None
+        message = error.get("message") if isinstance(error, dict) else None
+        log.warning("Stripe %s answered %s", path, response.status_code)
+        raise BillingError(
+            f"The payment provider refused the request: {message or response.reason_phrase}",
+            details={
+                "status": response.status_code,
+                "type": error.get("type") if isinstance(error, dict) else None,
+                "code": error.get("code") if isinstance(error, dict) else None,
+            },
+        )
+
+    async def create_customer(
+        self,
+        *,
+        email: str,
+        name: str,
+        metadata: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> str:
+        body = await self._post(
+            "/v1/customers",
+            {"email": email, "name": name, "metadata": metadata or {}},
+            idempotency_key=idempotency_key,
+        )
+        customer_id = body.get("id")
+        if not isinstance(customer_id, str):
+            raise BillingError("The payment provider answered without a customer id.")
+        return customer_id
+
+    async def create_checkout_session(
+        self,
+        *,
+        plan_code: str,
+        plan_name: str,
+        price_aed_monthly: Decimal,
+        success_url: str,
+        cancel_url: str,
+        client_reference_id: str,
+        customer_id: str | None = None,
+        customer_email: str | None = None,
+        metadata: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> CheckoutSession:
+        fils = price_aed_monthly * _FILS
+        if fils <= 0 or fils != fils.to_integral_value():
+            raise ValueError(f"cannot charge {price_aed_monthly} AED")
+        meta = {"plan_code": plan_code, **(metadata or {})}
+        params: dict[str, Any] = {
+            "mode": "subscription",
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "client_reference_id": client_reference_id,
+            # A Checkout Session takes either an existing customer or an e-mail, not both.
+            "customer": customer_id,
+            "customer_email": None if customer_id else customer_email,
+            "line_items": {
+                "0": {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "aed",
+                        "unit_amount": int(fils),
+                        "recurring": {"interval": "month"},
+                        "product_data": {"name": f"InvoLinks {plan_name}"},
+                    },
+                }
+            },
+            "metadata": meta,
+            "subscription_data": {"metadata": meta},
+        }
+        body = await self._post("/v1/checkout/sessions", params, idempotency_key=idempotency_key)
+        session_id, url = body.get("id"), body.get("url")
+        if not isinstance(session_id, str) or not isinstance(url, str):
+            raise BillingError("The payment provider answered without a checkout page.")
+        return CheckoutSession(id=session_id, url=url)
+
+
+def billing_from_settings(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> StripeBilling | None:
+    key = settings.stripe_secret_key.get_secret_value()
+    if not key:
+        return None
+    return StripeBilling(key, base_url=settings.stripe_api_base, transport=transport)

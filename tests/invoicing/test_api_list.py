@@ -1,0 +1,159 @@
+"""GET /api/v1/invoices: filters, sorting, paging, and a constant number of SQL statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.customers.factories import invoice_payload, line
+from tests.customers.fixtures import Tenant, ok, other_tenant, tenant
+
+__all__ = ["other_tenant", "tenant"]
+
+URL = "/api/v1/invoices"
+
+
+async def _draft(client: httpx.AsyncClient, tenant: Tenant, **overrides: Any) -> dict[str, Any]:
+    payload = invoice_payload(tenant.customer, **overrides)
+    return ok(await client.post(URL, json=payload, headers=tenant.headers), 201)
+
+
+async def _list(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> dict[str, Any]:
+    return ok(await client.get(URL, params=params, headers=tenant.headers))
+
+
+@pytest.fixture
+async def sample(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, dict[str, Any]]:
+    """Three invoices (two finalized) and one credit note of known amounts and dates."""
+    small = await _draft(client, tenant, issue_date="2026-01-15", lines=[line(quantity="1")])
+    medium = await _draft(client, tenant, issue_date="2026-02-15", lines=[line(quantity="5")])
+    large = await _draft(client, tenant, issue_date="2026-03-15", lines=[line(quantity="20")])
+    for invoice in (small, large):
+        ok(await client.post(f"{URL}/{invoice['id']}/finalize", headers=tenant.headers))
+    credit = ok(
+        await client.post(
+            f"{URL}/{large['id']}/credit-notes",
+            json={"reason_code": "VD", "issue_date": "2026-03-20", "lines": [line(quantity="1")]},
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    # Payable: small 105.00, medium 525.00, large 2100.00, credit 105.00.
+    return {"small": small, "medium": medium, "large": large, "credit": credit}
+
+
+def _ids(page: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in page["items"]]
+
+
+class TestFilters:
+    async def test_status_kind_and_customer(
+        self, client: httpx.AsyncClient, tenant: Tenant, sample: dict[str, dict[str, Any]]
+    ) -> None:
+        finalized = await _list(client, tenant, status="FINALIZED")
+        assert set(_ids(finalized)) == {sample["small"]["id"], sample["large"]["id"]}
+        drafts_and_final = await _list(client, tenant, status=["DRAFT", "FINALIZED"])
+        assert drafts_and_final["total"] == 4
+        credit_notes = await _list(client, tenant, kind="credit_note")
+        assert _ids(credit_notes) == [sample["credit"]["id"]]
+        by_customer = await _list(client, tenant, customer_id=str(tenant.customer.id))
+        assert by_customer["total"] == 4
+
+    async def test_dates_amounts_and_number(
+        self, client: httpx.AsyncClient, tenant: Tenant, sample: dict[str, dict[str, Any]]
+    ) -> None:
+        february_on = await _list(
+            client, tenant, issue_date_from="2026-02-01", issue_date_to="2026-03-15"
+        )
+        assert set(_ids(february_on)) == {sample["medium"]["id"], sample["large"]["id"]}
+        mid_amounts = await _list(client, tenant, amount_min="105.01", amount_max="2100.00")
+        assert set(_ids(mid_amounts)) == {sample["medium"]["id"], sample["large"]["id"]}
+        by_number = await _list(client, tenant, number="inv-2026-000002")
+        assert _ids(by_number) == [sample["large"]["id"]]
+        wildcard = await _list(client, tenant, number="%")
+        assert wildcard["total"] == 0
+
+    async def test_other_company_sees_nothing(
+        self,
+        client: httpx.AsyncClient,
+        other_tenant: Tenant,
+        sample: dict[str, dict[str, Any]],
+    ) -> None:
+        assert (await _list(client, other_tenant))["total"] == 0
+
+    async def test_invalid_parameters(self, client: httpx.AsyncClient, tenant: Tenant) -> None:
+        for params in (
+            {"status": "PAID"},
+            {"sort": "customer"},
+            {"order": "up"},
+            {"page_size": 500},
+        ):
+            response = await client.get(URL, params=params, headers=tenant.headers)
+            assert response.status_code == 422, params
+
+
+class TestSortingAndPaging:
+    async def test_sorting(
+        self, client: httpx.AsyncClient, tenant: Tenant, sample: dict[str, dict[str, Any]]
+    ) -> None:
+        by_amount = await _list(client, tenant, sort="payable_amount", order="desc", kind="invoice")
+        assert _ids(by_amount) == [sample[k]["id"] for k in ("large", "medium", "small")]
+        by_date = await _list(client, tenant, sort="issue_date", order="asc")
+        assert _ids(by_date) == [sample[k]["id"] for k in ("small", "medium", "large", "credit")]
+        by_number = await _list(client, tenant, sort="number", order="asc", kind="invoice")
+        # INV-2026-000001 (small), INV-2026-000002 (large), then the unnumbered draft.
+        assert _ids(by_number) == [sample[k]["id"] for k in ("small", "large", "medium")]
+        newest_first = await _list(client, tenant)
+        assert _ids(newest_first)[0] == sample["credit"]["id"]
+
+    async def test_paging(
+        self, client: httpx.AsyncClient, tenant: Tenant, sample: dict[str, dict[str, Any]]
+    ) -> None:
+        first = await _list(client, tenant, sort="issue_date", page_size=3)
+        second = await _list(client, tenant, sort="issue_date", page_size=3, page=2)
+        assert first["total"] == second["total"] == 4
+        assert (first["page"], first["page_size"], len(first["items"])) == (1, 3, 3)
+        assert len(second["items"]) == 1
+        assert set(_ids(first)).isdisjoint(_ids(second))
+        assert first["items"][0]["lines"][0]["item_name"] == "Consulting"
+
+
+@contextmanager
+def _count_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before_cursor_execute(*args: Any) -> None:
+        statement: str = args[2]
+        if statement.lstrip().upper().startswith("SELECT"):  # not SAVEPOINT / RELEASE
+            statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+
+
+async def test_list_does_not_grow_queries_with_page_size(
+    client: httpx.AsyncClient, tenant: Tenant, engine: AsyncEngine
+) -> None:
+    for _ in range(20):
+        await _draft(client, tenant, lines=[line(), line(quantity="3")])
+    with _count_statements(engine) as two:
+        page = await _list(client, tenant, page_size=2)
+    assert len(page["items"]) == 2
+    with _count_statements(engine) as twenty:
+        page = await _list(client, tenant, page_size=20)
+    assert len(page["items"]) == 20
+    assert all(len(item["lines"]) == 2 for item in page["items"])
+    assert len(twenty) == len(two), twenty
+    # Besides authentication: the count, the invoices, then one query each for the lines,
+    # the allowances/charges and the customers.
+    invoicing = [q for q in twenty if "invoice" in q or "FROM customers" in q]
+    assert len(invoicing) == 5, invoicing

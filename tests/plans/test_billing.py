@@ -1,0 +1,199 @@
+"""The Stripe adapter against a local double (httpx.MockTransport): never the network.
+
+What the double checks comes from Stripe's API reference: form-encoded POSTs to /v1/customers and
+/v1/checkout/sessions, the secret key as a Bearer token, nested parameters in bracket notation,
+amounts in the currency's minor unit, errors as {"error": {"type", "message", ...}}."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from involinks.config import Settings
+from involinks.plans.billing import BillingError, StripeBilling, billing_from_settings
+from tests.factories import auth_headers, create_company, create_user
+
+KEY = "sk_test_not_a_real_key_123"
+
+
+class StripeDouble:
+    def __init__(self, status: int = 200, body: dict[str, Any] | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.status = status
+        self.body = body
+
+    def form(self, index: int = -1) -> dict[str, str]:
+        parsed = parse_qs(self.requests[index].content.decode(), keep_blank_values=True)
+        return {k: v[0] for k, v in parsed.items()}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.body is not None:
+            return httpx.Response(self.status, json=self.body)
+        if request.url.path == "/v1/customers":
+            return httpx.Response(200, json={"id": "cus_123", "object": "customer"})
+        if request.url.path == "/v1/checkout/sessions":
+            return httpx.Response(
+                200,
+                json={
+                    "id": "cs_test_abc",
+                    "object": "checkout.session",
+                    "url": "https://checkout.stripe.com/c/pay/cs_test_abc",
+                },
+            )
+        return httpx.Response(404, json={"error": {"type": "invalid_request_error"}})
+
+
+def _billing(double: StripeDouble) -> StripeBilling:
+    return StripeBilling(KEY, transport=httpx.MockTransport(double))
+
+
+class TestAdapter:
+    async def test_create_customer(self) -> None:
+        double = StripeDouble()
+        customer = await _billing(double).create_customer(
+            email="accounts@buyer.ae", name="Buyer LLC", metadata={"company_id": "c-1"}
+        )
+        assert customer == "cus_123"
+        request = double.requests[0]
+        assert request.method == "POST"
+        assert str(request.url) == "https://api.stripe.com/v1/customers"
+        assert request.headers["Authorization"] == f"Bearer {KEY}"
+        assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+        assert request.headers["Idempotency-Key"]
+        assert double.form() == {
+            "email": "accounts@buyer.ae",
+            "name": "Buyer LLC",
+            "metadata[company_id]": "c-1",
+        }
+
+    async def test_checkout_session_for_a_monthly_aed_price(self) -> None:
+        double = StripeDouble()
+        checkout = await _billing(double).create_checkout_session(
+            plan_code="BASIC",
+            plan_name="Basic",
+            price_aed_monthly=Decimal("199.50"),
+            success_url="https://app.example/ok",
+            cancel_url="https://app.example/cancel",
+            client_reference_id="company-1",
+            customer_email="accounts@seller.ae",
+            metadata={"company_id": "company-1"},
+            idempotency_key="fixed-key",
+        )
+        assert checkout.id == "cs_test_abc"
+        assert checkout.url == "https://checkout.stripe.com/c/pay/cs_test_abc"
+        assert double.requests[0].url.path == "/v1/checkout/sessions"
+        assert double.requests[0].headers["Idempotency-Key"] == "fixed-key"
+        assert double.form() == {
+            "mode": "subscription",
+            "success_url": "https://app.example/ok",
+            "cancel_url": "https://app.example/cancel",
+            "client_reference_id": "company-1",
+            "customer_email": "accounts@seller.ae",
+            "line_items[0][quantity]": "1",
+            "line_items[0][price_data][currency]": "aed",
+            "line_items[0][price_data][unit_amount]": "19950",  # fils
+            "line_items[0][price_data][recurring][interval]": "month",
+            "line_items[0][price_data][product_data][name]": "InvoLinks Basic",
+            "metadata[plan_code]": "BASIC",
+            "metadata[company_id]": "company-1",
+            "subscription_data[metadata][plan_code]": "BASIC",
+            "subscription_data[metadata][company_id]": "company-1",
+        }
+
+    async def test_stripe_error_becomes_a_billing_error(self) -> None:
+        double = StripeDouble(
+            402,
+            {
+                "error": {
+                    "type": "invalid_request_error",
+                    "code": "parameter_invalid_integer",
+                    "message": "Invalid integer: abc",
+                }
+            },
+        )
+        with pytest.raises(BillingError) as failed:
+            await _billing(double).create_customer(email="a@b.ae", name="B")
+        assert failed.value.status_code == 502
+        assert "Invalid integer: abc" in failed.value.message
+        assert failed.value.details["code"] == "parameter_invalid_integer"
+
+    async def test_network_failure_becomes_a_billing_error(self) -> None:
+        def unreachable(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("connection refused", request=request)
+
+        billing = StripeBilling(KEY, transport=httpx.MockTransport(unreachable))
+        with pytest.raises(BillingError, match="could not be reached"):
+            await billing.create_customer(email="a@b.ae", name="B")
+
+    async def test_the_key_is_never_shown(self) -> None:
+        assert KEY not in repr(_billing(StripeDouble()))
+
+    def test_off_unless_configured(self, settings: Settings) -> None:
+        assert (
+            billing_from_settings(settings.model_copy(update={"stripe_secret_key": SecretStr("")}))
+            is None
+        )
+        configured = settings.model_copy(
+            update={"stripe_secret_key": SecretStr(KEY), "stripe_api_base": "http://stripe.local"}
+        )
+        billing = billing_from_settings(configured)
+        assert isinstance(billing, StripeBilling)
+        assert "stripe.local" in repr(billing)
+
+
+class TestCheckoutEndpoint:
+    async def test_opens_a_checkout_page(
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> None:
+        double = StripeDouble()
+        app.state.billing = _billing(double)
+        company = await create_company(db_session, plan_code="FREE")
+        headers = auth_headers(settings, await create_user(db_session, company=company))
+        response = await client.post(
+            "/api/v1/company/plan/checkout", json={"plan_code": "BASIC"}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "session_id": "cs_test_abc",
+            "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_abc",
+        }
+        form = double.form()
+        assert form["client_reference_id"] == str(company.id)
+        assert form["line_items[0][price_data][unit_amount]"] == "19900"  # Basic, 199.00 AED
+        assert form["success_url"].startswith(settings.public_base_url)
+
+    async def test_refusals(
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> None:
+        company = await create_company(db_session, plan_code="BASIC")
+        headers = auth_headers(settings, await create_user(db_session, company=company))
+        url = "/api/v1/company/plan/checkout"
+        off = await client.post(url, json={"plan_code": "PRO"}, headers=headers)
+        assert off.status_code == 503
+        assert off.json()["error"]["code"] == "billing_disabled"
+
+        double = StripeDouble()
+        app.state.billing = _billing(double)
+        same = await client.post(url, json={"plan_code": "BASIC"}, headers=headers)
+        assert same.status_code == 409
+        free = await client.post(url, json={"plan_code": "FREE"}, headers=headers)
+        assert free.status_code == 409
+        assert double.requests == []
+        assert json.loads(free.text)["error"]["code"] == "free_plan"
