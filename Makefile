@@ -75,13 +75,13 @@ typecheck: $(VENV)/.synced
 
 test-py: $(VENV)/.synced
 	@echo "=== Python suite on SQLite ==="
-	INVOLINKS_TEST_DB=sqlite $(BIN)/pytest -m "not browser" -q
+	INVOLINKS_TEST_DB=sqlite $(BIN)/pytest -n 2 -m "not browser" -q
 
 # The same database-backed test modules again on PostgreSQL. Under CI it must run, never skip.
 test-pg: $(VENV)/.synced
 	@if $(BIN)/python -c "import socket,sys; from sqlalchemy.engine import make_url; u=make_url('$(PG_URL)'); socket.create_connection((u.host or '127.0.0.1', u.port or 5432), 2)" 2>/dev/null; then \
 		echo "=== Python suite on PostgreSQL ==="; \
-		TEST_POSTGRES_URL='$(PG_URL)' INVOLINKS_TEST_DB=postgres $(BIN)/pytest -m "db and not browser" -q; \
+		TEST_POSTGRES_URL='$(PG_URL)' INVOLINKS_TEST_DB=postgres $(BIN)/pytest -n 2 -m "db and not browser" -q; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "ERROR: PostgreSQL is not reachable at $(PG_URL) and CI=true: the PostgreSQL run is required."; exit 1; \
 	else \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,12 @@ from involinks.core.migrate import ensure_migrated
 from involinks.errors import install_error_handlers
 from involinks.jobs import queue as job_queue
 from involinks.logging import configure_logging
+from involinks.peppol.embedded import MOUNT_PATH as EMBEDDED_MOUNT
+from involinks.peppol.embedded import (
+    create_embedded_sandbox,
+    embedded_sandbox_enabled,
+    run_embedded_sandbox,
+)
 from involinks.peppol.tasks import RESUME_JOB
 from involinks.web_shell import install_web_shell
 
@@ -44,8 +51,14 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
                 if not broker_configured(settings):
                     # In-process jobs die with the process: pick up transmissions left mid-way.
                     await job_queue.dispatch(RESUME_JOB, {})
-            log.info("InvoLinks %s started", __version__)
-            yield
+            async with contextlib.AsyncExitStack() as embedded:
+                sandbox = getattr(app.state, "peppol_sandbox", None)
+                if sandbox is not None:
+                    await embedded.enter_async_context(
+                        run_embedded_sandbox(sandbox, app.state.sessionmaker)
+                    )
+                log.info("InvoLinks %s started", __version__)
+                yield
             # Graceful shutdown: let in-process jobs finish before the engine goes away.
             await job_queue.drain(timeout=30)
         finally:
@@ -73,6 +86,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     install_error_handlers(app)
     app.include_router(api_router)
+    if embedded_sandbox_enabled(settings):
+        app.state.peppol_sandbox = create_embedded_sandbox(settings)
+        app.mount(EMBEDDED_MOUNT, app.state.peppol_sandbox)
     install_web_shell(app, settings.web_dist_dir)
     return app
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from involinks.compliance.cli import verify_chain
 from involinks.config import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="InvoLinks: UAE e-invoicing and accounts payable.")
@@ -125,6 +126,10 @@ def sandbox_ap(
             participants=participants,
         ),
     )
+
+
+# Chain verification lives with the compliance domain (heavy imports happen when it runs).
+app.command("verify-chain")(verify_chain)
 
 
 def main() -> None:

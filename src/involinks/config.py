@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     mail_from: str = "InvoLinks <no-reply@involinks.local>"
 
     peppol_provider: str = "sandbox"
-    peppol_base_url: str = "http://127.0.0.1:8081"
+    # "embedded" (or empty) with the sandbox provider: the sandbox runs inside the app
+    # (involinks.peppol.embedded); set a URL to use a separately started `involinks sandbox-ap`.
+    peppol_base_url: str = "embedded"
     peppol_api_key: SecretStr = SecretStr("sandbox-key")
     peppol_inbound_secret: SecretStr = SecretStr("")
     # Per provider HTTP call; a send that times out is retried with the same idempotency key.

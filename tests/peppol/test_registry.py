@@ -163,6 +163,7 @@ async def test_sandbox_and_app_share_key_secret_and_tenant(tmp_path: Path) -> No
         secret_key="x" * 48,
         peppol_api_key="shared-key",
         peppol_inbound_secret="shared-inbound",
+        peppol_base_url="http://127.0.0.1:8081",  # a separately started sandbox
     )
     sandbox = sandbox_settings_from_app(settings, inbound_url="http://127.0.0.1:8000/in")
     assert sandbox.api_key.get_secret_value() == "shared-key"

@@ -55,7 +55,9 @@ class TestInvoiceLimit:
             "Your Free plan allows 10 invoices a month and you have finalized 10 this month; "
             "the Basic plan allows 100."
         )
+        assert refused.value.code == "plan_limit"
         assert refused.value.details == {
+            "limit_kind": "monthly_invoices",
             "plan": "FREE",
             "limit": 10,
             "used": 10,
@@ -147,7 +149,14 @@ class TestUserLimit:
         assert refused.value.message == (
             "Your Free plan allows 2 users and your company has 2; the Basic plan allows 5."
         )
-        assert refused.value.details["upgrade_to"] == "BASIC"
+        assert refused.value.code == "plan_limit"
+        assert refused.value.details == {
+            "limit_kind": "users",
+            "plan": "FREE",
+            "limit": 2,
+            "used": 2,
+            "upgrade_to": "BASIC",
+        }
 
     async def test_enterprise_has_no_user_limit(self, db_session: AsyncSession) -> None:
         company = await create_company(db_session, plan_code="ENTERPRISE")

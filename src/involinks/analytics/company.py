@@ -109,9 +109,7 @@ def _when(condition: sa.ColumnElement[bool], value: Any) -> Any:
     return sa.case((condition, value))
 
 
-async def _receivables(
-    session: AsyncSession, *, today: date
-) -> tuple[AmountSummary, AmountSummary]:
+async def receivables(session: AsyncSession, *, today: date) -> tuple[AmountSummary, AmountSummary]:
     totals = _Totals()
     overdue = Invoice.due_date < today
     invoices = await session.execute(
@@ -164,7 +162,7 @@ def _signed(amount: Any) -> sa.ColumnElement[Decimal]:
     return sa.case((InwardInvoice.document_kind == CREDIT_NOTE, -amount), else_=amount)
 
 
-async def _payables(session: AsyncSession, *, today: date) -> tuple[AmountSummary, AmountSummary]:
+async def payables(session: AsyncSession, *, today: date) -> tuple[AmountSummary, AmountSummary]:
     totals = _Totals()
     overdue = InwardInvoice.due_date < today
     conditions: list[sa.ColumnElement[bool]] = []
@@ -285,14 +283,14 @@ async def company_dashboard(
 ) -> CompanyDashboard:
     _require_company_scope(session)
     count = periods or (12 if unit == "month" else 4)
-    receivables, overdue_receivables = await _receivables(session, today=today)
-    payables, overdue_payables = await _payables(session, today=today)
+    owed_to_us, overdue_to_us = await receivables(session, today=today)
+    owed_by_us, overdue_by_us = await payables(session, today=today)
     return CompanyDashboard(
         as_of=today,
-        receivables=receivables,
-        overdue_receivables=overdue_receivables,
-        payables=payables,
-        overdue_payables=overdue_payables,
+        receivables=owed_to_us,
+        overdue_receivables=overdue_to_us,
+        payables=owed_by_us,
+        overdue_payables=overdue_by_us,
         vat=await vat_by_period(session, today=today, unit=unit, count=count),
         recent_activity=await recent_activity(session),
     )

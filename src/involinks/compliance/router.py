@@ -24,6 +24,7 @@ from involinks.compliance.schemas import (
     SigningCertificateOut,
 )
 from involinks.core.db import DbSession
+from involinks.core.schemas import Schema
 from involinks.errors import NotFound
 from involinks.invoicing.dependencies import CanReadInvoices, InvoiceFromPath
 from involinks.invoicing.models import Invoice
@@ -59,6 +60,49 @@ def _download(data: bytes, media_type: str, filename: str, *, inline: bool = Fal
 # --- /invoices/{id}/... ------------------------------------------------------------------------
 
 invoices_router = APIRouter(prefix="/invoices", tags=["invoices"])
+
+
+class ChainBreakSummaryOut(Schema):
+    """The first break of a chain report: where (``index`` = position in its series, null at the
+    chain head), which document, why."""
+
+    index: int | None
+    number: str | None
+    label: str
+    series: str
+    reason: str
+    message: str
+
+
+class ChainVerifyOut(Schema):
+    intact: bool
+    checked: int
+    first_broken: ChainBreakSummaryOut | None
+
+
+# Declared before the "/{invoice_id}/..." routes: "chain" must never be parsed as an invoice id.
+@invoices_router.get("/chain/verify", response_model=ChainVerifyOut)
+async def verify_invoice_chains(
+    _user: CanReadInvoices, session: DbSession, store: StoreDep
+) -> ChainVerifyOut:
+    """Check every document chain of the company (hashes, links, XML, signatures); the first
+    break is named."""
+    report = await service.verify_company_chains(session, store=store)
+    first = report.first_break
+    return ChainVerifyOut(
+        intact=report.intact,
+        checked=report.checked,
+        first_broken=None
+        if first is None
+        else ChainBreakSummaryOut(
+            index=first.position,
+            number=first.number,
+            label=first.number or (str(first.invoice_id) if first.invoice_id else first.series),
+            series=first.series,
+            reason=first.reason,
+            message=first.message,
+        ),
+    )
 
 
 @invoices_router.get("/{invoice_id}/xml", response_class=Response, responses=_XML_RESPONSE)

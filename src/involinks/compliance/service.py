@@ -23,6 +23,7 @@ company's logo" can never pick another tenant's row.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -263,8 +264,32 @@ def _stored(key: SigningKey) -> signing.CompanySigningKey:
     )
 
 
+# Opening an encrypted PKCS#8 key costs ~100 ms (deliberately slow KDF); finalize would pay it on
+# every invoice. Keep opened keys per process, keyed by what identifies the exact sealed bytes.
+_UNLOCKED_KEYS: dict[tuple[uuid.UUID, str, str, str], rsa.RSAPrivateKey] = {}
+_UNLOCKED_KEYS_MAX = 256
+
+
 def _unlock(key: SigningKey, settings: Settings) -> rsa.RSAPrivateKey:
     """Open the key with SECRET_KEY, or a former one (then re-seal it under the current one)."""
+    cache_key = (
+        key.company_id,
+        key.key_id,
+        hashlib.sha256(key.encrypted_private_key).hexdigest(),
+        # The secrets that may open it are part of the key: rotating SECRET_KEY must not reuse.
+        hashlib.sha256("\0".join(_secrets(settings)).encode()).hexdigest(),
+    )
+    cached = _UNLOCKED_KEYS.get(cache_key)
+    if cached is not None:
+        return cached
+    private_key = _open(key, settings)
+    if len(_UNLOCKED_KEYS) >= _UNLOCKED_KEYS_MAX:
+        _UNLOCKED_KEYS.pop(next(iter(_UNLOCKED_KEYS)))
+    _UNLOCKED_KEYS[cache_key] = private_key
+    return private_key
+
+
+def _open(key: SigningKey, settings: Settings) -> rsa.RSAPrivateKey:
     secrets = _secrets(settings)
     for index, secret in enumerate(secrets):
         try:

@@ -32,6 +32,7 @@ from involinks.core import tenancy
 
 APP_ROLE = "involinks_app"
 _APPLIED = "involinks.rls_applied"
+_CONNECTIONS = "involinks.rls_connections"
 _SET_CONFIG = sa.text(
     "SELECT set_config('involinks.company_id', :company, true), "
     "set_config('involinks.scope', :scope, true)"
@@ -69,6 +70,7 @@ def _after_begin(
 ) -> None:
     # A new (sub)transaction: what was applied before may have been rolled back with it.
     connection.info.pop(_APPLIED, None)
+    session.info.setdefault(_CONNECTIONS, set()).add(connection)
     apply(session, connection)
 
 
@@ -88,11 +90,15 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def _after_transaction_end(session: Session, _transaction: SessionTransaction) -> None:
     # A rolled-back savepoint takes its SET LOCALs with it; forget what we applied so the next
     # statement sets the state again (re-applying after a commit is merely redundant).
-    bind = session.bind
-    if isinstance(bind, Connection):
-        bind.info.pop(_APPLIED, None)
-    elif session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-        session.connection().info.pop(_APPLIED, None)
+    # Asking the session for its connection here fails while a savepoint context is closing, so
+    # use the connections remembered at begin.
+    for connection in list(session.info.get(_CONNECTIONS, ())):
+        if connection.closed or connection.invalidated:
+            session.info[_CONNECTIONS].discard(connection)
+            continue
+        connection.info.pop(_APPLIED, None)
+    if not session.in_transaction():
+        session.info.pop(_CONNECTIONS, None)
 
 
 def install(session_class: type[Session] = Session) -> bool:

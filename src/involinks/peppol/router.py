@@ -60,6 +60,14 @@ async def list_transmissions(
     return await peppol_service.list_transmissions(session, invoice)
 
 
+@router.get("/invoices/{invoice_id}/timeline", response_model=list[peppol_service.TimelineEntry])
+async def invoice_timeline(
+    invoice: InvoiceFromPath, _user: CanReadInvoices, session: DbSession
+) -> list[peppol_service.TimelineEntry]:
+    """The invoice's status changes and its Peppol transmissions' events, oldest first."""
+    return await peppol_service.invoice_timeline(session, invoice)
+
+
 @router.post(
     "/peppol/inbound",
     response_model=InboundAccepted,

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 from pydantic import SecretStr, ValidationError
@@ -47,13 +47,15 @@ from involinks.config import Settings
 from involinks.core import tenancy
 from involinks.core.crypto import DecryptionError, secret_box
 from involinks.core.db import create_engine, create_sessionmaker
+from involinks.core.schemas import Schema
 from involinks.core.types import utcnow
 from involinks.errors import AppError, Conflict, NotFound, Unprocessable
 from involinks.invoicing import repository as invoice_repository
 from involinks.invoicing import service as invoicing_service
-from involinks.invoicing.models import Invoice, InvoiceStatus
+from involinks.invoicing.models import Invoice, InvoiceStatus, InvoiceStatusEvent
 from involinks.jobs import queue as job_queue
 from involinks.jobs.registry import RetryLater
+from involinks.peppol.embedded import provider_base_url
 from involinks.peppol.models import (
     FINAL_STATES,
     STATE_RANK,
@@ -96,10 +98,12 @@ __all__ = [
     "ProviderFailed",
     "ProviderUnavailable",
     "SessionFactory",
+    "TimelineEntry",
     "apply_state",
     "get_provider_settings",
     "handle_status_callback",
     "hosted_participants",
+    "invoice_timeline",
     "issued_xml",
     "list_transmissions",
     "lookup_participant",
@@ -232,7 +236,7 @@ def provider_config(settings: Settings, account: PeppolProviderAccount | None) -
     if account is None:
         return ProviderConfig(
             name=settings.peppol_provider,
-            base_url=settings.peppol_base_url,
+            base_url=provider_base_url(settings),
             api_key=settings.peppol_api_key,
             timeout_seconds=timeout,
         )
@@ -250,7 +254,7 @@ def provider_config(settings: Settings, account: PeppolProviderAccount | None) -
         secret_options = {key: SecretStr(value) for key, value in json.loads(opened).items()}
     return ProviderConfig(
         name=account.provider,
-        base_url=account.base_url or settings.peppol_base_url,
+        base_url=account.base_url or provider_base_url(settings),
         api_key=api_key,
         timeout_seconds=timeout,
         options=dict(account.options or {}),
@@ -302,7 +306,7 @@ def _settings_read(
         return ProviderSettingsRead(
             source="platform",
             provider=settings.peppol_provider,
-            base_url=settings.peppol_base_url,
+            base_url=provider_base_url(settings),
             has_api_key=False,
             options={},
             secret_option_keys=[],
@@ -318,7 +322,7 @@ def _settings_read(
     return ProviderSettingsRead(
         source="company",
         provider=account.provider,
-        base_url=account.base_url or settings.peppol_base_url,
+        base_url=account.base_url or provider_base_url(settings),
         has_api_key=bool(account.api_key_encrypted),
         options=dict(account.options or {}),
         secret_option_keys=secret_keys,
@@ -472,6 +476,59 @@ async def list_transmissions(
 ) -> Sequence[PeppolTransmission]:
     """Every transmission of the invoice, newest first, each with its status history."""
     return await _transmissions_of(session, invoice.id)
+
+
+class TimelineEntry(Schema):
+    """One step of an invoice's life: its own status changes and its transmissions' events."""
+
+    at: datetime  # when InvoLinks recorded it (one clock for the whole list)
+    kind: Literal["invoice", "transmission"]
+    status: str
+    source: str | None = None  # transmission events: request, send, poll, callback, ...
+    transmission_id: uuid.UUID | None = None
+    applied: bool = True  # a transmission report that changed nothing is kept, not applied
+    note: str | None = None
+    reason_code: str | None = None
+    occurred_at: datetime | None = None  # transmission events: the time the provider reported
+
+
+async def invoice_timeline(session: AsyncSession, invoice: Invoice) -> list[TimelineEntry]:
+    """Invoice status events and transmission status events merged, oldest first. Ordered by
+    our own clock: a provider's ``occurred_at`` comes from another clock and may lag ours, so it
+    is shown, not sorted on (ties keep the invoice's own step first, then the load order)."""
+    invoice_events = (
+        (
+            await session.execute(
+                sa.select(InvoiceStatusEvent).where(InvoiceStatusEvent.invoice_id == invoice.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    keyed: list[tuple[tuple[datetime, int], TimelineEntry]] = [
+        (
+            (event.at, 0),
+            TimelineEntry(at=event.at, kind="invoice", status=event.status.value, note=event.note),
+        )
+        for event in invoice_events
+    ]
+    for transmission in await _transmissions_of(session, invoice.id):
+        for t_event in transmission.events:
+            entry = TimelineEntry(
+                at=t_event.recorded_at,
+                kind="transmission",
+                status=t_event.status.value,
+                source=t_event.source.value,
+                transmission_id=transmission.id,
+                applied=t_event.applied,
+                note=t_event.reason,
+                reason_code=t_event.reason_code,
+                occurred_at=t_event.occurred_at,
+            )
+            keyed.append(((t_event.recorded_at, 1), entry))
+    # Python's sort is stable: equal keys keep the load order (ids do not order anything).
+    keyed.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in keyed]
 
 
 async def queue_send(

@@ -145,8 +145,7 @@ async def check_invoice_limit(
     raise PaymentRequired(
         f"Your {plan.name} plan allows {_count(limit, 'invoice')} a month and you have finalized "
         f"{used} this month; {advice}",
-        code="plan_invoice_limit",
-        details=_details(plan, limit, used, upgrade),
+        details=_details("monthly_invoices", plan, limit, used, upgrade),
     )
 
 
@@ -184,15 +183,16 @@ async def check_user_limit(session: AsyncSession, company: Company, *, adding: i
     raise PaymentRequired(
         f"Your {plan.name} plan allows {_count(limit, 'user')} and your company has {users}; "
         f"{advice}",
-        code="plan_user_limit",
-        details=_details(plan, limit, users, upgrade),
+        details=_details("users", plan, limit, users, upgrade),
     )
 
 
 def _details(
-    plan: SubscriptionPlan, limit: int, used: int, upgrade: SubscriptionPlan | None
+    limit_kind: str, plan: SubscriptionPlan, limit: int, used: int, upgrade: SubscriptionPlan | None
 ) -> dict[str, Any]:
+    # Error code "plan_limit" (PaymentRequired's own) for both limits; `limit_kind` tells which.
     return {
+        "limit_kind": limit_kind,
         "plan": plan.code,
         "limit": limit,
         "used": used,

@@ -11,7 +11,11 @@ from involinks.auth.permissions import Permission
 from involinks.core.db import DbSession
 from involinks.core.schemas import Page
 from involinks.payables.goods_receipts import service
-from involinks.payables.goods_receipts.schemas import GoodsReceiptCreate, GoodsReceiptRead
+from involinks.payables.goods_receipts.schemas import (
+    GoodsReceiptCreate,
+    GoodsReceiptCreateForOrder,
+    GoodsReceiptRead,
+)
 
 router = APIRouter(tags=["goods-receipts"])
 
@@ -32,6 +36,24 @@ async def create_goods_receipt(
     order_id: uuid.UUID, data: GoodsReceiptCreate, user: CanManageAP, session: DbSession
 ) -> GoodsReceiptRead:
     receipt = await service.create_receipt(session, order_id, data, actor=user)
+    return service.to_read(receipt)
+
+
+@router.post(
+    "/goods-receipts",
+    response_model=GoodsReceiptRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        404: {"description": "No such purchase order"},
+        409: {"description": "The order is not open for receipts"},
+        422: {"description": "Unknown line, or more than ordered without allow_over_receipt"},
+    },
+)
+async def create_goods_receipt_for_order(
+    data: GoodsReceiptCreateForOrder, user: CanManageAP, session: DbSession
+) -> GoodsReceiptRead:
+    # A subclass of GoodsReceiptCreate: the service ignores the extra field.
+    receipt = await service.create_receipt(session, data.purchase_order_id, data, actor=user)
     return service.to_read(receipt)
 
 

@@ -41,6 +41,12 @@ class GoodsReceiptCreate(InputSchema):
     lines: list[GoodsReceiptLineIn] = Field(min_length=1, max_length=500)
 
 
+class GoodsReceiptCreateForOrder(GoodsReceiptCreate):
+    """POST /goods-receipts: the same receipt, naming its purchase order in the body."""
+
+    purchase_order_id: uuid.UUID
+
+
 class GoodsReceiptLineRead(Schema):
     id: uuid.UUID
     purchase_order_line_id: uuid.UUID

@@ -13,6 +13,9 @@ from involinks.core.types import Amount, Quantity, Rate, UnitPrice, UtcDateTime,
 from involinks.payables.matching.engine import MatchStatus
 from involinks.payables.suppliers.models import Supplier
 
+# History action recorded when the buyer on a received document is not this company.
+BUYER_MISMATCH_EVENT = "addressed_to_other_buyer"
+
 
 class InwardInvoiceSource(StrEnum):
     PEPPOL = "PEPPOL"
@@ -114,6 +117,31 @@ class InwardInvoice(IdMixin, TimestampMixin, CompanyScoped, Base):
     @property
     def has_original_xml(self) -> bool:
         return self.xml_storage_key is not None
+
+    # UBL names of the document totals (cac:LegalMonetaryTotal), beside our column names.
+    @property
+    def tax_exclusive_amount(self) -> Decimal:  # IBT-109
+        return self.net_amount
+
+    @property
+    def tax_inclusive_amount(self) -> Decimal:  # IBT-112
+        return self.total_amount
+
+    @property
+    def line_extension_amount(self) -> Decimal:  # IBT-106: sum of the line nets (lines loaded)
+        return sum((line.net_amount for line in self.lines), Decimal(0))
+
+    @property
+    def buyer_flag_reason(self) -> str | None:
+        """Why the document looks addressed to another buyer (events loaded), else None."""
+        for event in self.events:
+            if event.action == BUYER_MISMATCH_EVENT:
+                return event.note
+        return None
+
+    @property
+    def addressed_to_other_buyer(self) -> bool:
+        return self.buyer_flag_reason is not None
 
     def __repr__(self) -> str:
         return f"<InwardInvoice {self.id} {self.status}/{self.matching_status}>"

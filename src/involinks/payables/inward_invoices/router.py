@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, statu
 from involinks.auth.dependencies import AppSettings, require
 from involinks.auth.models import User
 from involinks.auth.permissions import Permission
+from involinks.compliance.validation import ValidationIssue, ValidationResult
 from involinks.core.db import DbSession
 from involinks.core.schemas import Page
 from involinks.errors import NotFound, Unprocessable
@@ -21,8 +23,11 @@ from involinks.payables.inward_invoices.schemas import (
     InwardInvoiceCreate,
     InwardInvoiceListItem,
     InwardInvoiceRead,
+    InwardInvoiceUploadRead,
     NoteIn,
     ReasonIn,
+    ValidationIssueRead,
+    ValidationResultRead,
 )
 from involinks.payables.matching import service as matching_service
 from involinks.payables.matching.engine import MatchStatus
@@ -32,6 +37,30 @@ router = APIRouter(prefix="/inward-invoices", tags=["inward-invoices"])
 
 CanReadAP = Annotated[User, Depends(require(Permission.AP_READ))]
 CanManageAP = Annotated[User, Depends(require(Permission.AP_MANAGE))]
+
+
+def validation_read(result: ValidationResult) -> ValidationResultRead:
+    def issues(found: Sequence[ValidationIssue]) -> list[ValidationIssueRead]:
+        return [
+            ValidationIssueRead(
+                rule_id=issue.rule_id,
+                severity=issue.severity.value,
+                layer=issue.layer.value,
+                message=issue.message,
+                location=issue.location,
+                field=issue.field,
+            )
+            for issue in found
+        ]
+
+    return ValidationResultRead(
+        valid=result.valid,
+        document_type=result.document_type,
+        customization_id=result.customization_id,
+        rule_set=result.rule_set,
+        errors=issues(result.errors),
+        warnings=issues(result.warnings),
+    )
 
 
 async def to_read(session: DbSession, invoice: InwardInvoice) -> InwardInvoiceRead:
@@ -111,7 +140,7 @@ async def create_inward_invoice(
 
 @router.post(
     "/upload",
-    response_model=InwardInvoiceRead,
+    response_model=InwardInvoiceUploadRead,
     status_code=status.HTTP_201_CREATED,
     responses={
         409: {"description": "Duplicate of an invoice already received"},
@@ -125,7 +154,7 @@ async def upload_inward_invoice(
     settings: AppSettings,
     store: StoreDep,
     file: Annotated[UploadFile, File(description="UBL 2.1 / PINT AE Invoice or CreditNote")],
-) -> InwardInvoiceRead:
+) -> InwardInvoiceUploadRead:
     limit = settings.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
@@ -137,10 +166,11 @@ async def upload_inward_invoice(
         raise Unprocessable(
             "The file is empty.", details=[{"field": "file", "message": "empty file"}]
         )
-    invoice = await service.upload_document(
+    invoice, result = await service.upload_document_checked(
         session, data, filename=file.filename, actor=user, store=store
     )
-    return await to_read(session, invoice)
+    read = await to_read(session, invoice)
+    return InwardInvoiceUploadRead(**dict(read), validation=validation_read(result))
 
 
 @router.get("/{invoice_id}", response_model=InwardInvoiceRead)

@@ -127,7 +127,9 @@ class InwardInvoiceListItem(Schema):
     net_amount: Money
     tax_amount: Money
     total_amount: Money
-    payable_amount: Money
+    payable_amount: Money  # IBT-115
+    tax_exclusive_amount: Money  # IBT-109 (= net_amount)
+    tax_inclusive_amount: Money  # IBT-112 (= total_amount)
     status: InwardInvoiceStatus
     matching_status: MatchStatus
     purchase_order_id: uuid.UUID | None
@@ -140,6 +142,10 @@ class InwardInvoiceRead(InwardInvoiceListItem):
     type_code: str | None
     supplier_peppol_id: str | None
     buyer_trn: str | None
+    # Kept, not dropped: a document whose buyer TRN / endpoint is not this company's.
+    addressed_to_other_buyer: bool
+    buyer_flag_reason: str | None
+    line_extension_amount: Money  # IBT-106
     matched_at: datetime | None
     status_reason: str | None
     variance_approved_at: datetime | None
@@ -152,6 +158,30 @@ class InwardInvoiceRead(InwardInvoiceListItem):
     lines: list[InwardInvoiceLineRead]
     events: list[InwardInvoiceEventRead]
     match: InvoiceMatchRead | None = None
+
+
+class ValidationIssueRead(Schema):
+    rule_id: str
+    severity: str
+    layer: str
+    message: str
+    location: str | None
+    field: str | None
+
+
+class ValidationResultRead(Schema):
+    """The official PINT AE validation of an uploaded document (UBL XSD + Schematron)."""
+
+    valid: bool
+    document_type: str | None
+    customization_id: str | None
+    rule_set: str | None
+    errors: list[ValidationIssueRead]
+    warnings: list[ValidationIssueRead]
+
+
+class InwardInvoiceUploadRead(InwardInvoiceRead):
+    validation: ValidationResultRead
 
 
 class AmountByCurrency(Schema):

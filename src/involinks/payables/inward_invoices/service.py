@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from involinks.auth.models import User
+from involinks.companies.models import Company
 from involinks.compliance.ubl import ParseError, parse_document
 from involinks.compliance.validation import ValidationResult, validate_ubl
 from involinks.config import get_settings
@@ -38,6 +39,7 @@ from involinks.errors import AppError, Conflict, NotFound, Unprocessable
 from involinks.invoicing.document import Document, DocumentKind
 from involinks.payables.inward_invoices import history
 from involinks.payables.inward_invoices.models import (
+    BUYER_MISMATCH_EVENT,
     InwardInvoice,
     InwardInvoiceLine,
     InwardInvoiceSource,
@@ -181,6 +183,12 @@ def issue_dicts(result: ValidationResult) -> list[dict[str, Any]]:
 
 async def check_document(xml: bytes) -> Document:
     """Validate with the official PINT AE rules, then read into the document model."""
+    document, _result = await check_document_result(xml)
+    return document
+
+
+async def check_document_result(xml: bytes) -> tuple[Document, ValidationResult]:
+    """`check_document`, also giving the validation result (its warnings) to show the user."""
     # Saxon and lxml are CPU-bound: keep the event loop free while they run.
     result = await asyncio.to_thread(validate_ubl, xml)
     if not result.valid:
@@ -191,7 +199,7 @@ async def check_document(xml: bytes) -> Document:
             f"The document fails {len(errors)} PINT AE rule(s): {shown}{more}", details=errors
         )
     try:
-        return parse_document(xml)
+        return parse_document(xml), result
     except ParseError as exc:
         raise InvalidInvoiceDocument(
             f"The document cannot be read: {exc}",
@@ -292,6 +300,29 @@ def invoice_from_document(
     )
 
 
+def buyer_mismatch(document: Document, company: Company) -> str | None:
+    """Why `document` looks addressed to a buyer other than `company`, else None.
+
+    The buyer TRN (IBT-048) must be the company's TRN and the buyer endpoint (IBT-049, scheme
+    0235 = the TIN, the first 10 digits of the TRN) its Peppol id. Such a document is still
+    stored (the sender or the access point may have mis-addressed it) and flagged for review.
+    """
+    reasons = []
+    buyer = document.buyer
+    if buyer.trn and buyer.trn != company.trn:
+        reasons.append("the buyer TRN (IBT-048) is not this company's TRN")
+    endpoint = buyer.endpoint
+    if endpoint is not None and endpoint.value:
+        ours = {company.trn, company.tin}
+        if company.peppol_id:
+            ours.add(company.peppol_id)
+            ours.add(company.peppol_id.split(":", 1)[-1])
+        full = f"{endpoint.scheme_id}:{endpoint.value}" if endpoint.scheme_id else endpoint.value
+        if full not in ours and endpoint.value not in ours:
+            reasons.append("the buyer electronic address (IBT-049) is not this company's")
+    return "; ".join(reasons) or None
+
+
 # --------------------------------------------------------------------------- the doors
 
 
@@ -303,6 +334,7 @@ async def _store(
     xml: bytes | None,
     store: ArtifactStore | None,
     note: str,
+    flag: str | None = None,
 ) -> InwardInvoice:
     if invoice.supplier_id is None and invoice.supplier_trn:
         supplier = await suppliers_service.find_by_trn(session, invoice.supplier_trn)
@@ -329,6 +361,8 @@ async def _store(
         note=note,
         details={"source": invoice.source.value},
     )
+    if flag is not None:
+        await history.record(session, invoice, BUYER_MISMATCH_EVENT, actor=actor, note=flag)
     await matching_service.match_invoice(session, invoice, actor=actor, trigger="arrival")
     return await get_invoice(session, invoice.id)
 
@@ -343,7 +377,23 @@ async def _receive_xml(
     note: str,
     peppol: dict[str, str] | None = None,
 ) -> InwardInvoice:
-    document = await check_document(xml)
+    invoice, _result = await _receive_xml_checked(
+        session, xml, source=source, actor=actor, store=store, note=note, peppol=peppol
+    )
+    return invoice
+
+
+async def _receive_xml_checked(
+    session: AsyncSession,
+    xml: bytes,
+    *,
+    source: InwardInvoiceSource,
+    actor: User | None,
+    store: ArtifactStore,
+    note: str,
+    peppol: dict[str, str] | None = None,
+) -> tuple[InwardInvoice, ValidationResult]:
+    document, result = await check_document_result(xml)
     digest = document_hash(xml)
     await _refuse_duplicate(
         session,
@@ -355,7 +405,11 @@ async def _receive_xml(
     invoice = invoice_from_document(document, source=source, digest=digest)
     for field, value in (peppol or {}).items():
         setattr(invoice, field, value)
-    return await _store(session, invoice, actor=actor, xml=xml, store=store, note=note)
+    company_id = tenancy.current_company_id(session)
+    company = await session.get(Company, company_id) if company_id is not None else None
+    flag = buyer_mismatch(document, company) if company is not None else None
+    stored = await _store(session, invoice, actor=actor, xml=xml, store=store, note=note, flag=flag)
+    return stored, result
 
 
 @contextmanager
@@ -430,7 +484,22 @@ async def upload_document(
     store: ArtifactStore,
 ) -> InwardInvoice:
     """A UBL 2.1 / PINT AE invoice or credit note file uploaded by a user."""
-    return await _receive_xml(
+    invoice, _result = await upload_document_checked(
+        session, xml, filename=filename, actor=actor, store=store
+    )
+    return invoice
+
+
+async def upload_document_checked(
+    session: AsyncSession,
+    xml: bytes,
+    *,
+    filename: str | None,
+    actor: User,
+    store: ArtifactStore,
+) -> tuple[InwardInvoice, ValidationResult]:
+    """`upload_document`, also giving the (passed) validation result with its warnings."""
+    return await _receive_xml_checked(
         session,
         xml,
         source=InwardInvoiceSource.UPLOAD,

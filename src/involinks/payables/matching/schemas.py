@@ -78,6 +78,8 @@ class UninvoicedOrderLineRead(Schema):
 class InvoiceMatchRead(Schema):
     id: uuid.UUID
     status: MatchStatus
+    matching_status: MatchStatus  # same as `status`: the name the inward invoice uses
+    explanation: str  # the issues in one sentence, for a reviewer
     is_current: bool
     trigger: str
     matched_at: datetime

@@ -445,11 +445,15 @@ async def match_invoice(
 
 def match_read(match: InvoiceMatch) -> InvoiceMatchRead:
     data = dict(match.result)
+    issues = [str(issue) for issue in data.get("issues", [])]
     return InvoiceMatchRead.model_validate(
         {
             **data,
             "id": match.id,
             "status": match.status,
+            "matching_status": match.status,
+            "explanation": f"{MatchStatus(match.status).value}: "
+            + ("; ".join(issues) or "no differences"),
             "is_current": match.is_current,
             "trigger": match.trigger,
             "matched_at": match.matched_at,

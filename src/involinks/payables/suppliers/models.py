@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from involinks.core.base import Base, CompanyScoped, IdMixin, TimestampMixin
 from involinks.core.types import JSONType
@@ -17,6 +17,8 @@ class Supplier(IdMixin, TimestampMixin, CompanyScoped, Base):
     __table_args__ = (sa.UniqueConstraint("company_id", "trn"),)
 
     name: Mapped[str] = mapped_column(sa.String(300))
+    # The API name (IBT-027 Seller legal registration name); `name` is the column.
+    legal_name: Mapped[str] = synonym("name")
     # NULL for a supplier without a UAE TRN (abroad); NULLs never collide in the unique key.
     trn: Mapped[str | None] = mapped_column(sa.String(15))
     peppol_id: Mapped[str | None] = mapped_column(sa.String(64))

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator
+from pydantic import AliasChoices, EmailStr, Field, StringConstraints, field_validator
 
 from involinks.core.schemas import InputSchema, Schema
 
@@ -51,8 +51,12 @@ class _SupplierFields(InputSchema):
         return normalize_trn(value)
 
 
+# `legal_name` is the field; `name` stays accepted for older clients.
+_LEGAL_NAME = AliasChoices("legal_name", "name")
+
+
 class SupplierCreate(_SupplierFields):
-    name: str = Field(min_length=1, max_length=300)
+    legal_name: str = Field(min_length=1, max_length=300, validation_alias=_LEGAL_NAME)
     trn: str | None = None
     peppol_id: PeppolId | None = None
     email: EmailStr | None = None
@@ -68,7 +72,9 @@ class SupplierCreate(_SupplierFields):
 
 
 class SupplierUpdate(_SupplierFields):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    legal_name: str | None = Field(
+        default=None, min_length=1, max_length=300, validation_alias=_LEGAL_NAME
+    )
     trn: str | None = None
     peppol_id: PeppolId | None = None
     email: EmailStr | None = None
@@ -86,7 +92,8 @@ class SupplierUpdate(_SupplierFields):
 
 class SupplierRead(Schema):
     id: uuid.UUID
-    name: str
+    legal_name: str
+    name: str  # same value as legal_name, kept for older clients
     trn: str | None
     peppol_id: str | None
     email: str | None
@@ -106,5 +113,6 @@ class SupplierRead(Schema):
 
 class SupplierBrief(Schema):
     id: uuid.UUID
+    legal_name: str
     name: str
     trn: str | None

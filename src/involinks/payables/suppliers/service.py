@@ -112,7 +112,7 @@ async def update_supplier(
     session: AsyncSession, supplier: Supplier, data: SupplierUpdate, *, actor: User
 ) -> Supplier:
     changes: dict[str, Any] = data.model_dump(mode="json", exclude_unset=True)
-    for required in ("name", "country", "currency", "is_active"):
+    for required in ("legal_name", "country", "currency", "is_active"):
         if required in changes and changes[required] is None:
             del changes[required]
     if "contacts" in changes and changes["contacts"] is None:

@@ -129,9 +129,12 @@ def config_from_settings(settings: Any) -> ProviderConfig:
     api_key = settings.peppol_api_key
     options: Mapping[str, str] = getattr(settings, "peppol_options", None) or {}
     secret_options: Mapping[str, Any] = getattr(settings, "peppol_secret_options", None) or {}
+    # Imported here: the embedded sandbox module pulls in the sandbox app.
+    from involinks.peppol.embedded import provider_base_url
+
     return ProviderConfig(
         name=settings.peppol_provider,
-        base_url=settings.peppol_base_url,
+        base_url=provider_base_url(settings),
         api_key=api_key if isinstance(api_key, SecretStr) else SecretStr(str(api_key or "")),
         timeout_seconds=getattr(settings, "peppol_timeout_seconds", 30.0),
         options=dict(options),

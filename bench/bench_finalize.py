@@ -1,0 +1,248 @@
+"""Finalize cost: N invoices of 10 lines finalized through the invoicing service (checks, number,
+party snapshot, UBL build, the three official validation layers, hash chain, signature, artifact
+store, one commit per invoice as a request would), beside the cost of the official validation
+alone (``validate_ubl`` on the same issued documents), measured in the same run.
+
+    .venv/bin/python bench/bench_finalize.py [--count N] [--sqlite]
+
+PostgreSQL is used when reachable at TEST_POSTGRES_URL (default
+postgresql+asyncpg://postgres@127.0.0.1:5432/test; a scratch database is created and dropped),
+else a temporary SQLite file (said so in the output). Target: finalize <= 2x validation alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+
+from involinks.auth.models import User
+from involinks.auth.permissions import Role
+from involinks.companies.models import Company, CompanyStatus
+from involinks.compliance import service as compliance_service
+from involinks.compliance.validation import validate_ubl
+from involinks.config import Settings
+from involinks.core import tenancy
+from involinks.core.db import create_engine, create_sessionmaker
+from involinks.core.migrate import upgrade
+from involinks.customers.models import Customer
+from involinks.invoicing import service as invoicing_service
+from involinks.invoicing.models import Invoice
+from involinks.invoicing.schemas import InvoiceCreate
+from involinks.jobs import queue as job_queue
+from involinks.storage import store_for
+
+LINES = 10
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+def _pg_reachable(url: str) -> bool:
+    parsed = make_url(url)
+    try:
+        with socket.create_connection((parsed.host or "127.0.0.1", parsed.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+async def _pg_admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _payload(customer_id: uuid.UUID, n: int) -> InvoiceCreate:
+    return InvoiceCreate.model_validate(
+        {
+            "customer_id": str(customer_id),
+            "issue_date": "2026-03-10",
+            "due_date": "2026-04-09",
+            "payment_means": {"code": "30", "account_id": "AE070331234567890123456"},
+            "lines": [
+                {
+                    "item_name": f"Service {n}-{i}",
+                    "description": f"Consulting hours, workstream {i}",
+                    "quantity": str(1 + i),
+                    "unit_code": "HUR",
+                    "unit_price": str(Decimal(100 + i) + Decimal(n % 100) / 100),
+                    "vat_category": "S",
+                }
+                for i in range(LINES)
+            ],
+        }
+    )
+
+
+async def _setup(settings: Settings, count: int) -> tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]:
+    """A company, its admin, a buyer and ``count`` drafts (not timed)."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            company = Company(
+                legal_name="Bench Seller LLC",
+                trn="100000000100003",
+                email="accounts@seller.ae",
+                phone="+97142345678",
+                address_line1="Office 1, Bench Tower",
+                city="Dubai",
+                emirate="DXB",
+                country="AE",
+                legal_registration_type="TL",
+                legal_registration_id="TL-000001",
+                legal_registration_authority="Department of Economy and Tourism",
+                status=CompanyStatus.ACTIVE,
+                approved_at=datetime.now(UTC),
+                plan_code="ENTERPRISE",
+                peppol_id="0235:1000000001",
+                settings={},
+            )
+            with tenancy.system_scope(session):
+                session.add(company)
+                await session.flush()
+                user = User(
+                    company_id=company.id,
+                    email="bench@seller.ae",
+                    full_name="Bench Admin",
+                    password_hash="!",  # never logs in
+                    role=Role.COMPANY_ADMIN,
+                    is_active=True,
+                )
+                session.add(user)
+                await session.flush()
+            tenancy.bind_company(session, company.id)
+            customer = Customer(
+                legal_name="Bench Buyer LLC",
+                trn="100000000200003",
+                vat_registered=True,
+                email="ap@buyer.ae",
+                address_line1="Office 2, Buyer Tower",
+                city="Abu Dhabi",
+                emirate="AUH",
+                country="AE",
+                peppol_id="0235:1000000002",
+                legal_registration_type="TL",
+                legal_registration_id="TL-000002",
+                legal_registration_authority="Abu Dhabi DED",
+            )
+            session.add(customer)
+            await session.flush()
+            ids = []
+            for n in range(count):
+                draft = await invoicing_service.create_draft(
+                    session, _payload(customer.id, n), user=user
+                )
+                ids.append(draft.id)
+            await session.commit()
+            return company.id, user.id, ids
+    finally:
+        await engine.dispose()
+
+
+async def _finalize_all(
+    settings: Settings, company_id: uuid.UUID, user_id: uuid.UUID, ids: list[uuid.UUID]
+) -> tuple[float, list[bytes]]:
+    """Finalize each draft in its own unit of work (as one request each); returns the seconds
+    spent and the issued XML documents."""
+    store = store_for(settings)
+    engine = create_engine(settings.database_url)
+    xmls: list[bytes] = []
+    try:
+        maker = create_sessionmaker(engine)
+        started = time.perf_counter()
+        for invoice_id in ids:
+            async with maker() as session:
+                tenancy.bind_company(session, company_id)
+                user = await session.get(User, user_id)
+                invoice = await invoicing_service.get_invoice(session, invoice_id)
+                assert user is not None
+                await invoicing_service.finalize(
+                    session, invoice, user=user, settings=settings, store=store
+                )
+                await session.commit()
+        seconds = time.perf_counter() - started
+        async with maker() as session:
+            tenancy.bind_company(session, company_id)
+            rows = await session.scalars(sa.select(Invoice).where(Invoice.id.in_(ids)))
+            for invoice in rows:
+                xmls.append(await compliance_service.issued_xml(session, invoice, store=store))
+        return seconds, xmls
+    finally:
+        await engine.dispose()
+
+
+def _validate_all(xmls: list[bytes]) -> float:
+    started = time.perf_counter()
+    for xml in xmls:
+        if not validate_ubl(xml).valid:
+            raise SystemExit("an issued document does not validate")
+    return time.perf_counter() - started
+
+
+def run(url: str, backend: str, count: int) -> None:
+    upgrade(url)  # Alembic runs its own event loop
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            environment="test",
+            database_url=url,
+            data_dir=Path(tmp),
+            secret_key=SecretStr("bench-secret-key-with-enough-entropy-0123456789"),
+            web_dist_dir=Path(tmp) / "web",
+        )
+        company_id, user_id, ids = asyncio.run(_setup(settings, count))
+        validate_ubl(b"<warm-up/>")  # not timed: loads the stylesheets once
+        finalize_seconds, xmls = asyncio.run(_finalize_all(settings, company_id, user_id, ids))
+    if len(xmls) != count:
+        raise SystemExit(f"expected {count} issued documents, found {len(xmls)}")
+    validate_seconds = _validate_all(xmls)
+    per_finalize = finalize_seconds / count * 1000
+    per_validate = validate_seconds / count * 1000
+    print(f"backend: {backend}; {count} invoices x {LINES} lines")
+    print(f"{'case':44} {'total s':>8} {'ms/invoice':>11}")
+    print(
+        f"{'finalize (service, one commit each)':44} {finalize_seconds:>8.2f} {per_finalize:>11.1f}"
+    )
+    print(
+        f"{'validate_ubl alone (same documents)':44} {validate_seconds:>8.2f} {per_validate:>11.1f}"
+    )
+    print(f"ratio finalize / validation: {per_finalize / per_validate:.2f}x (target <= 2x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--count", type=int, default=1000, help="invoices to finalize")
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PG is up")
+    args = parser.parse_args()
+    job_queue.set_dispatcher(lambda _name, _kwargs: None)  # PDF jobs are not part of finalize
+    server = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    if not args.sqlite and _pg_reachable(server):
+        name = f"involinks_bench_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_pg_admin(server, f'CREATE DATABASE "{name}"'))
+        try:
+            url = make_url(server).set(database=name).render_as_string(hide_password=False)
+            run(url, "PostgreSQL", args.count)
+        finally:
+            asyncio.run(_pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return
+    print("PostgreSQL is not reachable (TEST_POSTGRES_URL): using a temporary SQLite database")
+    with tempfile.TemporaryDirectory() as tmp:
+        run(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.count)
+
+
+if __name__ == "__main__":
+    main()
