@@ -106,7 +106,7 @@ test-browser: $(VENV)/.synced web browser-deps
 	$(BIN)/pytest -m browser -q tests/browser
 
 bench: $(VENV)/.synced
-	@for b in bench/bench_*.py; do echo "--- $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/*.py; do echo "--- $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(TOOLS) frontend/node_modules src/involinks/web .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,7 @@ party snapshot, UBL build, the three official validation layers, hash chain, sig
 store, one commit per invoice as a request would), beside the cost of the official validation
 alone (``validate_ubl`` on the same issued documents), measured in the same run.
 
-    .venv/bin/python bench/bench_finalize.py [--count N] [--sqlite]
+    .venv/bin/python bench/finalize.py [--count N] [--sqlite]
 
 PostgreSQL is used when reachable at TEST_POSTGRES_URL (default
 postgresql+asyncpg://postgres@127.0.0.1:5432/test; a scratch database is created and dropped),

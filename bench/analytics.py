@@ -15,7 +15,7 @@ postgresql+asyncpg://postgres@127.0.0.1:5432/test; a scratch database is created
    the dashboard (`analytics.company.company_dashboard`);
 5. drop the analytics index and time the 366-day query again, to show what it buys.
 
-    .venv/bin/python bench/bench_analytics.py [invoices] [--sqlite-only]
+    .venv/bin/python bench/analytics.py [invoices] [--sqlite-only]
 """
 
 from __future__ import annotations

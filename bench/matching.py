@@ -1,6 +1,6 @@
 """3-way matching throughput: inward invoices matched against open purchase orders.
 
-    .venv/bin/python bench/bench_matching.py [--count N] [--sqlite]
+    .venv/bin/python bench/matching.py [--count N] [--sqlite]
 
 ``--count`` invoices (default 10,000) against as many open purchase orders of 5 lines each, every
 order fully received by one goods receipt. Each invoice names its supplier (one per order) and

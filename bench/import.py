@@ -11,7 +11,7 @@ Each is run at two sizes. Speed is rows per second; memory is the peak of Python
 a full load grows with it. (Validation remembers one entry per TRN to report duplicates, which is
 the small growth left in the import path.)
 
-    .venv/bin/python bench/bench_import.py [rows] [--lines N] [--no-postgres]
+    .venv/bin/python bench/import.py [rows] [--lines N] [--no-postgres]
 
 Second part (the issue's check): ``--lines`` invoice lines (default 100,000, five lines per
 invoice: 20,000 invoices) imported into PostgreSQL through the real import path
