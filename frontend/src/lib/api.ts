@@ -162,15 +162,11 @@ export function refreshAccessToken(): Promise<boolean> {
   return refreshInFlight;
 }
 
-/**
- * Calls `path` under /api/v1 and returns the parsed JSON body (undefined for an empty body).
- * Throws ApiError for any non-2xx answer and for network failures (status 0).
- */
-export async function api<T>(path: string, init: ApiRequestInit = {}): Promise<T> {
-  let response: Response;
+/** Sends the request, refreshing the access token once on a 401; returns the final response. */
+async function request(path: string, init: ApiRequestInit): Promise<Response> {
   try {
     const first = send(path, init);
-    response = await first.response;
+    let response = await first.response;
     if (response.status === 401 && !NO_REFRESH_PATHS.has(path)) {
       // When another request refreshed the token while this one was on the wire, the new token
       // is already here: replay with it instead of spending another refresh.
@@ -183,11 +179,49 @@ export async function api<T>(path: string, init: ApiRequestInit = {}): Promise<T
       }
       if (response.status === 401) onSessionExpired?.();
     }
+    return response;
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'The server could not be reached. Check your connection.', 'network');
   }
+}
+
+/**
+ * Calls `path` under /api/v1 and returns the parsed JSON body (undefined for an empty body).
+ * Throws ApiError for any non-2xx answer and for network failures (status 0).
+ */
+export async function api<T>(path: string, init: ApiRequestInit = {}): Promise<T> {
+  const response = await request(path, init);
   const body = await readBody(response);
   if (!response.ok) throw toApiError(response, body);
   return body as T;
+}
+
+export type ApiFile = { blob: Blob; filename: string | null };
+
+/** The file name a Content-Disposition header gives (RFC 6266: filename* wins over filename). */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (header === null) return null;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended?.[1] !== undefined) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // fall through to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
+  return plain?.[1]?.trim() ?? null;
+}
+
+/** Like `api`, for a file (XML, PDF, CSV): the body as a Blob with the server's file name. */
+export async function apiFile(path: string, init: ApiRequestInit = {}): Promise<ApiFile> {
+  const headers = new Headers(init.headers);
+  if (!headers.has('Accept')) headers.set('Accept', '*/*');
+  const response = await request(path, { ...init, headers });
+  if (!response.ok) throw toApiError(response, await readBody(response));
+  return {
+    blob: await response.blob(),
+    filename: filenameFromDisposition(response.headers.get('Content-Disposition')),
+  };
 }

@@ -1,4 +1,4 @@
-import { Anchor, Box, Container, Group, Text, ThemeIcon } from '@mantine/core';
+import { Anchor, Box, Button, Container, Group, Text, ThemeIcon } from '@mantine/core';
 import { IconFileInvoice } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
@@ -34,7 +34,15 @@ export function AppLayout() {
                 </Text>
               </Group>
             </Anchor>
-            <LanguageSwitch />
+            <Group gap="sm" wrap="nowrap">
+              <LanguageSwitch />
+              <Button component={Link} to="/login" variant="default" size="xs" visibleFrom="xs">
+                {t('nav.signIn')}
+              </Button>
+              <Button component={Link} to="/register" size="xs" data-testid="register-link">
+                {t('nav.register')}
+              </Button>
+            </Group>
           </Group>
         </Container>
       </Box>
