@@ -215,6 +215,12 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/inward-invoices/{invoice_id}/approve-variance"): {"note": "isolation"},
     ("POST", "/api/v1/inward-invoices/{invoice_id}/dispute"): {"reason": "isolation check"},
     ("POST", "/api/v1/inward-invoices/{invoice_id}/hold"): {"reason": "isolation check"},
+    ("POST", "/api/v1/inward-invoices/{invoice_id}/reject"): {"reason": "isolation check"},
+    ("POST", "/api/v1/inward-invoices/{invoice_id}/mark-paid"): {"reference": "ISO-1"},
+    ("POST", "/api/v1/invoices/{invoice_id}/payments"): {
+        "amount": "1.00",
+        "paid_on": "2026-11-24",
+    },
 }
 
 # Routes where even the owner may get 404 for the factory's row, with the reason.
@@ -426,6 +432,35 @@ def rls_hooks() -> Iterator[None]:
     yield
     if added:  # leave them in place when the application installed them
         rls.uninstall()
+
+
+@pytest.mark.postgres_only
+async def test_every_table_with_company_id_has_row_level_security(db_session: AsyncSession) -> None:
+    # Read from the migrated schema, so a new tenant table whose migration forgets RLS fails here.
+    rows = (
+        await db_session.execute(
+            sa.text(
+                "SELECT c.relname, c.relrowsecurity, "
+                "  EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid "
+                "    AND p.polcmd = '*' "
+                "    AND pg_get_expr(p.polqual, p.polrelid) LIKE '%involinks.company_id%' "
+                "    AND pg_get_expr(p.polwithcheck, p.polrelid) LIKE '%involinks.company_id%'"
+                "  ) AS has_tenant_policy "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+                "  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid "
+                "    AND a.attname = 'company_id' AND NOT a.attisdropped) "
+                "ORDER BY c.relname"
+            )
+        )
+    ).all()
+    tables = {row.relname for row in rows}
+    # Guards the query itself: these are tenant tables from different revisions.
+    assert {"users", "invoices", "inward_invoices", "purchase_orders", "customers"} <= tables
+    missing = [row.relname for row in rows if not row.relrowsecurity]
+    assert missing == [], f"tenant tables without row-level security: {missing}"
+    unguarded = [row.relname for row in rows if not row.has_tenant_policy]
+    assert unguarded == [], f"tenant tables without a tenant policy (FOR ALL): {unguarded}"
 
 
 @pytest.mark.postgres_only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,6 +48,8 @@ def serve(
         raise typer.BadParameter(
             "Several workers need PostgreSQL: set DATABASE_URL.", param_hint="--workers"
         )
+    if workers > 1:
+        _prepare_metrics_dir(settings.data_dir)
     uvicorn.run(
         "involinks.app:create_app_from_env",
         factory=True,
@@ -69,6 +72,94 @@ def worker(
     from involinks.jobs.celery_app import run_worker
 
     run_worker(concurrency=concurrency)
+
+
+def _prepare_metrics_dir(data_dir: Path) -> None:
+    """Several processes answer /metrics: they share their samples through a directory, which
+    must be set before any worker imports prometheus_client, and emptied of a previous run's."""
+    import os
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(given) if given else data_dir / "prometheus"
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):  # only prometheus_client's own files
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+@app.command()
+def beat(
+    schedule_file: Annotated[Path, typer.Option(help="Where beat keeps its last-run times")] = Path(
+        "var/celerybeat-schedule"
+    ),
+) -> None:
+    """Run Celery beat: the periodic jobs (re-queueing overdue Peppol sends). Run exactly one."""
+    from involinks.jobs.celery_app import run_beat
+
+    schedule_file.parent.mkdir(parents=True, exist_ok=True)
+    run_beat(schedule_file=str(schedule_file))
+
+
+@app.command()
+def backup(
+    output: Annotated[Path, typer.Option("--output", help="Archive to write (.zip)")],
+) -> None:
+    """Back up the database and its artifacts into one file (restorable on SQLite or PostgreSQL)."""
+    from involinks.backup import BackupError
+    from involinks.backup import backup as run_backup
+
+    try:
+        report = asyncio.run(run_backup(get_settings(), output))
+    except BackupError as exc:
+        typer.echo(f"Backup failed: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    rows = sum(report.rows.values())
+    typer.echo(
+        f"Backed up {rows} rows in {len(report.rows)} tables and {report.artifacts} artifacts"
+    )
+    typer.echo(f"to {report.path}.")
+    if report.missing_artifacts:
+        typer.echo(
+            f"Warning: {len(report.missing_artifacts)} artifacts named by rows were not in storage.",
+            err=True,
+        )
+
+
+@app.command()
+def restore(
+    input_file: Annotated[Path, typer.Option("--input", help="Archive written by `backup`")],
+) -> None:
+    """Restore a backup into the empty database named by DATABASE_URL, then verify every chain."""
+    import zipfile
+
+    from involinks.backup import BackupError, check_schema, ensure_empty, load, read_manifest
+    from involinks.compliance.cli import chain_line, verify_chains
+    from involinks.core.migrate import upgrade
+
+    settings = get_settings()
+    try:
+        if not zipfile.is_zipfile(input_file):
+            raise BackupError(f"{input_file} is not a backup archive (zip).")
+        with zipfile.ZipFile(input_file) as archive:
+            check_schema(read_manifest(archive))
+        asyncio.run(ensure_empty(settings.database_url))
+        upgrade(settings.database_url)
+        report = asyncio.run(load(settings, input_file))
+    except BackupError as exc:
+        typer.echo(f"Restore refused: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    rows = sum(report.rows.values())
+    typer.echo(f"Restored {rows} rows and {report.artifacts} artifacts. Verifying hash chains...")
+    verification = asyncio.run(verify_chains(settings, company_id=None))
+    broken = [chain for chain in verification.chains if not chain.intact]
+    for chain in broken:
+        typer.echo(chain_line(chain), err=True)
+    typer.echo(
+        f"{len(verification.chains)} chains, {verification.checked} documents checked, "
+        f"{len(broken)} broken."
+    )
+    if broken:
+        raise typer.Exit(code=1)
 
 
 @app.command("create-superadmin")

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
 
     redis_url: str = ""
     celery_broker_url: str = ""
+    # The queue the app sends jobs to and workers consume; keys of the Redis transport get this
+    # prefix (two deployments, or parallel test runs, can share one Redis).
+    celery_queue: str = "involinks"
+    celery_key_prefix: str = ""
+    # A job a worker took but never acknowledged (the worker died) goes back on the queue after
+    # this long; it must exceed the longest job and the longest retry countdown (Redis transport).
+    celery_visibility_timeout_seconds: int = Field(default=3600, ge=1)
 
     smtp_host: str = ""
     smtp_port: int = 25
@@ -52,6 +59,11 @@ class Settings(BaseSettings):
     peppol_inbound_secret: SecretStr = SecretStr("")
     # Per provider HTTP call; a send that times out is retried with the same idempotency key.
     peppol_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Backoff of the send job (exponential, +/-10 % jitter; a provider's Retry-After wins) and
+    # the attempts before a transmission is FAILED. Tests shorten the delays, not the path.
+    peppol_send_max_attempts: int = Field(default=6, ge=1, le=100)
+    peppol_send_backoff_seconds: float = Field(default=30.0, gt=0)
+    peppol_send_backoff_max_seconds: float = Field(default=1800.0, gt=0)
     # UAE Tax Data Document (compliance.tdd): SPIS ids (ICD 0242) of the FTA as receiver and of
     # our Peppol service provider as the reporter's representative. Empty: TDDs are not produced.
     tdd_fta_spis_id: str = ""
@@ -60,6 +72,10 @@ class Settings(BaseSettings):
     # Plan payments via Stripe (involinks.plans.billing); off unless the secret key is set.
     stripe_secret_key: SecretStr = SecretStr("")
     stripe_api_base: str = "https://api.stripe.com"
+    # Signing secret (whsec_...) of the webhook endpoint; webhooks are refused (503) without it.
+    stripe_webhook_secret: SecretStr = SecretStr("")
+    # How old a signed webhook may be (Stripe's own libraries use 5 minutes), against replays.
+    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=86_400)
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Bulk imports: files with more data rows run as a background job; hard cap on rows per file.
@@ -67,7 +83,11 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=100_000, ge=1)
     web_dist_dir: Path = PACKAGE_DIR / "web"
     log_json: bool = False
+    # LOG_FORMAT=json: one JSON object per line (with the request id), for log shippers.
+    log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
+    # Bearer token /metrics asks for; empty leaves it open (keep it on an internal network then).
+    metrics_token: SecretStr = SecretStr("")
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:
@@ -84,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json or self.log_format == "json"
 
     @property
     def artifacts_dir(self) -> Path:

@@ -11,6 +11,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from involinks.observability.context import current_request_id
+
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-]{1,3})[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 _TRN = re.compile(r"(?<!\d)(\d{3})\d{9}(\d{3})(?!\d)")
 _PHONE = re.compile(r"(?<![\w+])(\+971|00971|0)[\s-]?(\d[\d\s-]{5,}\d)")
@@ -61,6 +63,16 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class RequestIdFilter(logging.Filter):
+    """Stamps the current request id (HTTP request, or the job it started) on the record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_id = current_request_id()
+        if request_id is not None and not hasattr(record, "request_id"):
+            record.request_id = request_id
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -88,6 +100,8 @@ class TextFormatter(logging.Formatter):
 def configure_logging(*, level: str = "INFO", json_output: bool = False) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(MaskingFilter())
+    # After masking: the id is ours, never personal data, and must reach the line unchanged.
+    handler.addFilter(RequestIdFilter())
     handler.setFormatter(
         JsonFormatter()
         if json_output

@@ -1,5 +1,6 @@
 """Imports every domain's models, so Alembic and the mapper see the whole schema."""
 
+from involinks import perf_indexes
 from involinks.analytics import indexes as analytics_indexes
 from involinks.audit.models import AuditEvent
 from involinks.auth.models import BackupCode, EmailCode, PasswordToken, RefreshToken, User
@@ -16,6 +17,7 @@ from involinks.invoicing.models import (
     InvoiceNumberCounter,
     InvoiceStatusEvent,
 )
+from involinks.invoicing.payments import InvoicePayment
 from involinks.mail.models import OutboxMessage
 from involinks.payables.goods_receipts.models import GoodsReceipt, GoodsReceiptLine
 from involinks.payables.inward_invoices.models import (
@@ -31,6 +33,7 @@ from involinks.payables.purchase_orders.models import (
 )
 from involinks.payables.suppliers.models import Supplier
 from involinks.peppol.models import (
+    PeppolInvoiceResponse,
     PeppolProviderAccount,
     PeppolTransmission,
     PeppolTransmissionEvent,

@@ -233,3 +233,19 @@ async def test_verify_detects_recomputed_forgery(db_session: AsyncSession) -> No
     report = await audit.verify_chain(db_session, company.id)
     assert not report.ok
     assert report.broken_at_seq == 1
+
+
+async def test_event_rolled_back_with_a_savepoint_leaves_no_gap(db_session: AsyncSession) -> None:
+    """The chain tail a transaction remembers (to skip re-reading it) must not outlive a
+    rolled-back savepoint: the next event links to the last one that is really there."""
+    company = await create_company(db_session)
+    tenancy.bind_company(db_session, company.id)
+    first = await audit.record(db_session, "user.invited", actor=None, company_id=None)
+    savepoint = await db_session.begin_nested()
+    undone = await audit.record(db_session, "user.removed", actor=None, company_id=None)
+    assert undone.seq == 2
+    await savepoint.rollback()
+    after = await audit.record(db_session, "user.role_changed", actor=None, company_id=None)
+    assert (after.seq, after.prev_hash) == (2, first.hash)
+    report = await audit.verify_chain(db_session, company.id)
+    assert (report.ok, report.checked) == (True, 2)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.auth.models import RefreshToken, User
+from involinks.auth.permissions import Role
 from involinks.auth.tokens import create_access_token
 from involinks.companies.models import CompanyStatus
 from involinks.config import Settings
@@ -125,6 +126,45 @@ async def test_alg_none_token_is_401(client: httpx.AsyncClient, db_session: Asyn
     }
     unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
     assert (await client.get(ME, headers=_bearer(unsigned))).status_code == 401
+
+
+async def test_access_token_of_a_user_moved_to_another_company_is_401(
+    client: httpx.AsyncClient, db_session: AsyncSession, settings: Settings
+) -> None:
+    """The user is looked up in the company the token names: once they belong elsewhere, the
+    token (and the company it names) grants nothing."""
+    user = await create_user(db_session, company=await create_company(db_session))
+    headers = auth_headers(settings, user)
+    assert (await client.get(ME, headers=headers)).status_code == 200
+    other = await create_company(db_session)
+    with tenancy.system_scope(db_session):
+        user.company_id = other.id
+        await db_session.flush()
+    response = await client.get(ME, headers=headers)
+    assert response.status_code == 401
+    assert "revoked" in response.json()["error"]["message"]
+
+
+async def test_access_token_refused_once_company_is_suspended(
+    client: httpx.AsyncClient, db_session: AsyncSession, settings: Settings
+) -> None:
+    company = await create_company(db_session)
+    headers = auth_headers(settings, await create_user(db_session, company=company))
+    assert (await client.get(ME, headers=headers)).status_code == 200
+    with tenancy.system_scope(db_session):
+        company.status = CompanyStatus.SUSPENDED
+        await db_session.flush()
+    response = await client.get(ME, headers=headers)
+    assert response.status_code == 403
+    assert "not active" in response.json()["error"]["message"]
+
+
+async def test_super_admin_access_token_is_accepted(
+    client: httpx.AsyncClient, db_session: AsyncSession, settings: Settings
+) -> None:
+    admin = await create_user(db_session, company=None, role=Role.SUPER_ADMIN)
+    response = await client.get(ME, headers=auth_headers(settings, admin))
+    assert response.status_code == 200, response.text
 
 
 async def test_mfa_step_token_is_not_an_access_token(

@@ -9,7 +9,7 @@ from involinks.auth.permissions import Role
 from involinks.config import Settings
 from involinks.core import tenancy
 from tests.companies.conftest import Member
-from tests.factories import auth_headers, create_user
+from tests.factories import auth_headers, create_company, create_user
 
 URL = "/api/v1/company"
 
@@ -76,3 +76,51 @@ async def test_super_admin_has_no_own_company(
     platform = await create_user(db_session, company=None, role=Role.SUPER_ADMIN)
     response = await client.get(URL, headers=auth_headers(settings, platform))
     assert response.status_code == 404
+
+
+async def test_admin_sets_the_peppol_id(
+    client: httpx.AsyncClient, admin: Member, db_session: AsyncSession
+) -> None:
+    response = await client.patch(
+        URL, headers=admin.headers, json={"peppol_id": " iso6523-actorid-upis::0088:ABC123 "}
+    )
+    assert response.status_code == 200, response.text
+    # Stored as the network compares it: prefix dropped, value lower-cased.
+    assert response.json()["peppol_id"] == "0088:abc123"
+    assert (await client.get(URL, headers=admin.headers)).json()["peppol_id"] == "0088:abc123"
+    tenancy.bind_company(db_session, admin.company.id)
+    event = await db_session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "company.settings_changed")
+        .order_by(AuditEvent.occurred_at.desc())
+    )
+    assert event is not None
+    assert "peppol_id" in event.details["fields"]
+
+
+async def test_peppol_id_must_be_well_formed_and_free(
+    client: httpx.AsyncClient, admin: Member, db_session: AsyncSession, settings: Settings
+) -> None:
+    for bad in ("1234567890", "0235:", "abcd:123", "9999:123", "0235:has space"):
+        response = await client.patch(URL, headers=admin.headers, json={"peppol_id": bad})
+        assert response.status_code == 422, bad
+        assert "peppol_id" in response.text
+    other = await create_company(db_session)
+    other_admin = await create_user(db_session, company=other, role=Role.COMPANY_ADMIN)
+    before = (await client.get(URL, headers=admin.headers)).json()
+    response = await client.patch(
+        URL,
+        headers=admin.headers,
+        json={"peppol_id": other.peppol_id, "phone": "04 765 4321"},
+    )
+    assert response.status_code == 409
+    assert "Peppol id" in response.json()["error"]["message"]
+    # Nothing half-written: the phone sent along with the taken id is not saved either.
+    assert (await client.get(URL, headers=admin.headers)).json() == before
+    # Re-sending the company's own id is no conflict.
+    own = await client.patch(
+        URL,
+        headers=auth_headers(settings, other_admin),
+        json={"peppol_id": other.peppol_id},
+    )
+    assert own.status_code == 200, own.text

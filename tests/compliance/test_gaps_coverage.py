@@ -8,21 +8,16 @@ Code lists are read from the official genericode files, not from the code under 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from lxml import etree
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.compliance.validation import validate_ubl
 from involinks.compliance.validation.result import Layer
-from involinks.core import tenancy
-from involinks.invoicing.models import Invoice
 from involinks.jobs import queue as job_queue
 from tests.customers.factories import invoice_payload, line
 from tests.customers.fixtures import Tenant, ok, tenant
@@ -214,17 +209,10 @@ async def test_credit_note_for_every_official_reason(
 
 
 async def test_self_billing_invoice_and_credit_note(
-    client: httpx.AsyncClient, tenant: Tenant, db_session: AsyncSession
+    client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    draft = ok(
-        await client.post(URL, json=invoice_payload(tenant.customer), headers=tenant.headers),
-        201,
-    )
-    # The API has no self-billing switch yet: the flag is set on the stored draft.
-    with tenancy.system_scope(db_session):
-        await db_session.execute(
-            sa.update(Invoice).where(Invoice.id == uuid.UUID(draft["id"])).values(self_billing=True)
-        )
+    payload = invoice_payload(tenant.customer, self_billing=True)
+    draft = ok(await client.post(URL, json=payload, headers=tenant.headers), 201)
     invoice = await _finalize(client, tenant, draft["id"])
     root = _assert_valid(await _issued_xml(client, tenant, invoice["id"]))
     assert (_text(root, "CustomizationID"), _text(root, "InvoiceTypeCode")) == (

@@ -488,9 +488,11 @@ class TestValidateDraft:
         draft = await issuer.draft(due_date=None)
         result = await service.validate_draft(db_session, draft)
         assert not result.valid
-        found = {(e["rule_id"], e["field"]) for e in result.errors}
-        assert ("ibr-132-ae", "seller.trn") in found
-        assert ("involinks-draft", "due_date") in found  # ibr-127-ae, checked before the UBL
+        found = {(e["rule_id"], e["layer"], e["field"]) for e in result.errors}
+        assert ("ibr-132-ae", "ae", "seller.trn") in found
+        # ibr-127-ae is pre-checked too; listed once, as the official rule with its location.
+        assert ("ibr-127-ae", "ae", "due_date") in found
+        assert ("ibr-127-ae", "involinks", "due_date") not in found
 
     async def test_an_issued_document_is_not_validated_again(
         self, db_session: AsyncSession, issuer: Issuer

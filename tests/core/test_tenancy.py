@@ -1,5 +1,7 @@
+import uuid
+
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.auth.models import User
@@ -101,3 +103,30 @@ async def test_platform_read_sees_all_but_cannot_write(
     loaded.full_name = "Changed by a super admin"
     with pytest.raises(TenancyError):
         await db_session.flush()
+
+
+async def test_bulk_inserts_are_stamped_and_foreign_rows_refused(
+    db_session: AsyncSession, two_companies: tuple[User, User]
+) -> None:
+    # session.execute(insert(...), rows) skips before_flush; the execute hook stamps the rows.
+    user_a, user_b = two_companies
+    assert user_a.company_id is not None
+    table = User.__table__
+    assert isinstance(table, Table)
+    with pytest.raises(TenancyError, match="without a company"):
+        await db_session.execute(
+            insert(table), [{"email": "u@a.ae", "full_name": "U", "role": Role.FINANCE_USER}]
+        )
+    tenancy.bind_company(db_session, user_a.company_id)
+    rows = [
+        {"id": uuid.uuid4(), "email": f"bulk{n}@a.ae", "full_name": "B", "role": Role.FINANCE_USER}
+        for n in range(3)
+    ]
+    await db_session.execute(insert(table), rows)
+    stamped = (
+        await db_session.execute(select(User.company_id).where(User.email.like("bulk%@a.ae")))
+    ).scalars()
+    assert list(stamped) == [user_a.company_id] * 3
+    foreign = {"email": "f@b.ae", "full_name": "F", "role": Role.FINANCE_USER}
+    with pytest.raises(TenancyError, match="another company"):
+        await db_session.execute(insert(table), [{**foreign, "company_id": user_b.company_id}])

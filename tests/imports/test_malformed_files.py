@@ -17,7 +17,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -233,6 +233,7 @@ class TestJunk:
             st.text(max_size=512).map(lambda text: ("legal_name,trn\n" + text).encode()),
         )
     )
+    @example(data=b"\r\x01")  # a bare carriage return inside the header line
     def test_any_bytes_give_a_file_problem_or_rows(self, settings: Settings, data: bytes) -> None:
         # The whole-file check may refuse (FileProblem: 422) or count rows; nothing else escapes.
         message = "counted"

@@ -214,9 +214,11 @@ class TestPlanLimits:
         eleventh = await _draft(client, free)
         response = await _finalize(client, free, eleventh["id"])
         assert response.status_code == 402
-        message = response.json()["detail"]
-        assert "10 invoices per month" in message
-        assert "BASIC" in message
+        assert response.json()["error"]["code"] == "plan_limit"
+        assert response.json()["detail"] == (
+            "Your Free plan allows 10 invoices a month and you have finalized 10 this month; "
+            "the Basic plan allows 100."
+        )
         # The refused invoice stays a draft and took no number.
         body = ok(await client.get(f"{URL}/{eleventh['id']}", headers=free.headers))
         assert body["status"] == "DRAFT"

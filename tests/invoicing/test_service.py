@@ -1,4 +1,4 @@
-"""invoicing.service, mapping and limits below the API.
+"""invoicing.service, mapping and the plan limit at finalize, below the API.
 
 The strongest check of the mapping: a finalized invoice / credit note, mapped to the PINT AE
 document model and written as UBL by the compliance builder, passes the official PINT AE 1.0.4
@@ -21,12 +21,13 @@ from involinks.compliance.ubl.builder import build
 from involinks.compliance.validation.engine import validate_ubl
 from involinks.core import tenancy
 from involinks.customers.models import Customer
-from involinks.invoicing import limits, mapping, totals
+from involinks.invoicing import mapping, totals
 from involinks.invoicing import service as invoicing_service
 from involinks.invoicing.document import DocumentKind, Identifier
 from involinks.invoicing.exceptions import InvalidTransition, InvoiceNotDraft
 from involinks.invoicing.models import Invoice, InvoiceStatus
 from involinks.invoicing.schemas import CreditNoteCreate, InvoiceCreate, InvoiceUpdate
+from involinks.plans import enforcement
 from tests.customers.factories import IBAN, create_customer, invoice_payload, line
 from tests.factories import create_company, create_user
 
@@ -269,27 +270,8 @@ class TestLifecycle:
         assert {subject for _, _, subject in events} == {str(invoice.id)}
 
 
-class TestLimits:
-    def test_table(self) -> None:
-        assert limits.monthly_limit("FREE") == 10
-        assert limits.monthly_limit("BASIC") == 100
-        assert limits.monthly_limit("PRO") == 1000
-        assert limits.monthly_limit("ENTERPRISE") is None
-        assert limits.monthly_limit("UNKNOWN") == 10  # fail closed
-
-    def test_upgrade_advice(self) -> None:
-        assert limits.upgrade_for(10) == ("BASIC", 100)
-        assert limits.upgrade_for(100) == ("PRO", 1000)
-        assert limits.upgrade_for(1000) == ("ENTERPRISE", None)
-
-    def test_month_is_uae_local(self) -> None:
-        # 28 Feb 21:00 UTC is already 1 March 01:00 in the UAE (UTC+4).
-        assert limits.month_start(datetime(2026, 2, 28, 21, 0, tzinfo=UTC)) == datetime(
-            2026, 2, 28, 20, 0, tzinfo=UTC
-        )
-        assert limits.month_start(datetime(2026, 2, 28, 19, 0, tzinfo=UTC)) == datetime(
-            2026, 1, 31, 20, 0, tzinfo=UTC
-        )
+class TestPlanLimit:
+    """The plan check itself is tested in tests/plans; here: what finalize counts."""
 
     async def test_credit_notes_do_not_count(
         self, db_session: AsyncSession, buyer: Customer, user: User, seller: Company
@@ -299,12 +281,14 @@ class TestLimits:
             await db_session.flush()
         invoice = await _issued(db_session, user, buyer)
         month = datetime.now(UTC)
-        assert await limits.finalized_this_month(db_session, month) == 1
+        used = await enforcement.invoices_finalized_this_month(db_session, seller, now=month)
+        assert used == 1
         credit = await invoicing_service.create_credit_note(
             db_session, invoice, CreditNoteCreate(reason_code="DL8.61.1.A"), user=user
         )
         await invoicing_service.finalize(db_session, credit, user=user)
-        assert await limits.finalized_this_month(db_session, month) == 1
+        used = await enforcement.invoices_finalized_this_month(db_session, seller, now=month)
+        assert used == 1
         assert credit.issue_date == invoicing_service.issue_date_today()
         assert isinstance(credit.issue_date, date)
 

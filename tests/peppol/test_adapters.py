@@ -98,12 +98,15 @@ async def test_a_resend_after_a_lost_answer_does_not_send_twice(
     sandbox = make_sandbox(
         faults=FaultConfig(script=_lose_last_answer(name, fault), hang_seconds=5)
     )
-    provider = sandbox.provider(name, timeout=0.2)
+    # Short enough to give up on the held answer (5 s), long enough for a busy machine to process
+    # the request first; the resends use the normal timeout, as a retry by the task would.
+    hasty = sandbox.provider(name, timeout=1.0)
     with pytest.raises(error) as caught:
-        await _send(provider)
+        await _send(hasty)
     assert getattr(caught.value, "retryable", False)
     assert sandbox.ap.stats.counters["messages_received"] == 1  # it did land
 
+    provider = sandbox.provider(name)
     replay = await provider.send_invoice(
         invoice(), STANDARD_NUMBER, SELLER, BUYER, idempotency_key="tx-1"
     )
@@ -179,7 +182,7 @@ async def test_transient_failures_are_retryable_and_store_nothing(
     make_sandbox: SandboxFactory, name: str, faults: FaultConfig, error: type[Exception]
 ) -> None:
     sandbox = make_sandbox(faults=faults)
-    provider = sandbox.provider(name, timeout=0.2)
+    provider = sandbox.provider(name, timeout=1.0)
     with pytest.raises(error) as caught:
         await _send(provider)
     assert getattr(caught.value, "retryable", False)

@@ -7,10 +7,12 @@ them names a company. Definitions:
   ACCEPTED and FAILED (a transmission failure does not cancel the debt), less the finalized credit
   notes against them. REJECTED (disputed by the buyer), CANCELLED (fully credited) and DRAFT are
   left out. Amounts are tax-inclusive, per currency, and in AED from the AED figures stored on each
-  document (BTAE-20, computed with its exchange rate). Invoices carry no payments yet, so an
-  issued invoice stays receivable.
-* payables: inward invoices not yet paid (credit notes count negative). Inward invoices store no
-  AED figure, so only AED documents have an amount in AED.
+  document (BTAE-20, computed with its exchange rate). PAID invoices (settled in full) are left
+  out; payments recorded on an invoice still owed (invoicing.payments) reduce it, in AED by the
+  invoice's own rate (one row per such partly paid invoice).
+* payables: inward invoices not yet paid (credit notes count negative); PAID and REJECTED ones
+  are owed no more. Inward invoices store no AED figure, so only AED documents have an amount in
+  AED.
 * overdue: the same documents with a due date before today (UAE).
 * VAT per month or quarter of the issue date: output VAT = VAT in AED (IBT-111) of every issued
   document, credit notes negative (a cancelled invoice still counts in its period; its credit
@@ -43,6 +45,7 @@ from involinks.analytics.schemas import (
 from involinks.audit.models import AuditEvent
 from involinks.core import tenancy
 from involinks.invoicing.models import AED, ISSUED_STATUSES, Invoice, InvoiceKind, InvoiceStatus
+from involinks.invoicing.payments import InvoicePayment
 from involinks.payables.inward_invoices.models import InwardInvoice, InwardInvoiceStatus
 from involinks.payables.matching.engine import MatchStatus
 
@@ -58,8 +61,8 @@ RECEIVABLE_STATUSES = frozenset(
         InvoiceStatus.FAILED,
     }
 )
-# Inward invoices have no "paid" state yet; when payables adds one, it is excluded here.
-PAID_INWARD_STATUSES = frozenset(s for s in InwardInvoiceStatus if s.value == "PAID")
+# Inward invoices that are owed no more: paid, or rejected for good (credited by the supplier).
+PAID_INWARD_STATUSES = frozenset({InwardInvoiceStatus.PAID, InwardInvoiceStatus.REJECTED})
 CREDIT_NOTE = "CreditNote"
 RECENT_ACTIVITY = 20
 
@@ -152,6 +155,32 @@ async def receivables(session: AsyncSession, *, today: date) -> tuple[AmountSumm
     for currency, amount, aed, late_amount, late_aed in credits:
         totals.add("all", currency, 0, -(amount or _ZERO), -(aed or _ZERO))
         totals.add("overdue", currency, 0, -(late_amount or _ZERO), -(late_aed or _ZERO))
+
+    # Part payments on invoices still owed (a settled one is PAID and not counted above).
+    part_paid = await session.execute(
+        sa.select(
+            Invoice.currency,
+            Invoice.due_date < today,
+            Invoice.tax_inclusive_amount,
+            Invoice.tax_inclusive_amount_aed,
+            sa.func.sum(InvoicePayment.amount),
+        )
+        .join(Invoice, InvoicePayment.invoice_id == Invoice.id)
+        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status.in_(RECEIVABLE_STATUSES))
+        .group_by(
+            Invoice.id,
+            Invoice.currency,
+            Invoice.due_date,
+            Invoice.tax_inclusive_amount,
+            Invoice.tax_inclusive_amount_aed,
+        )
+    )
+    for currency, is_late, total, total_aed, paid in part_paid:
+        paid = paid or _ZERO
+        paid_aed = (paid * total_aed / total).quantize(Decimal("0.01")) if total else _ZERO
+        totals.add("all", currency, 0, -paid, -paid_aed)
+        if is_late:
+            totals.add("overdue", currency, 0, -paid, -paid_aed)
     return (
         totals.summary("all", aed_known=lambda _currency: True),
         totals.summary("overdue", aed_known=lambda _currency: True),
@@ -165,9 +194,7 @@ def _signed(amount: Any) -> sa.ColumnElement[Decimal]:
 async def payables(session: AsyncSession, *, today: date) -> tuple[AmountSummary, AmountSummary]:
     totals = _Totals()
     overdue = InwardInvoice.due_date < today
-    conditions: list[sa.ColumnElement[bool]] = []
-    if PAID_INWARD_STATUSES:
-        conditions.append(InwardInvoice.status.not_in(PAID_INWARD_STATUSES))
+    conditions = [InwardInvoice.status.not_in(PAID_INWARD_STATUSES)]
     rows = await session.execute(
         sa.select(
             InwardInvoice.currency,

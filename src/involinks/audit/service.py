@@ -11,12 +11,15 @@ import hashlib
 import json
 import re
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from involinks.audit.models import PLATFORM_CHAIN, AuditEvent
 from involinks.core import tenancy
@@ -94,6 +97,49 @@ async def _lock_chain(session: AsyncSession, chain_key: str) -> None:
         )
 
 
+# The tail (seq, hash) of each chain this transaction appended to. The chain lock is held until
+# the transaction ends, so nobody else can append meanwhile: a second event in the same
+# transaction (finalize writes two) needs neither the lock nor the read again. Forgotten whenever
+# a savepoint or the transaction ends, so a rolled-back savepoint can never leave a stale tail.
+_TAILS = "audit.chain_tails"
+
+
+def _remembered_tail(session: AsyncSession, chain_key: str) -> tuple[int, str] | None:
+    tails: dict[str, tuple[Any, int, str]] = session.sync_session.info.get(_TAILS, {})
+    entry = tails.get(chain_key)
+    if entry is None or entry[0] is not session.sync_session.get_transaction():
+        return None
+    return entry[1], entry[2]
+
+
+def _remember_tail(session: AsyncSession, event: AuditEvent) -> None:
+    tails = session.sync_session.info.setdefault(_TAILS, {})
+    tails[event.chain_key] = (session.sync_session.get_transaction(), event.seq, event.hash)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_tails(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested or transaction.parent is None:  # not a flush's subtransaction
+        session.info.pop(_TAILS, None)
+
+
+async def _chain_tail(session: AsyncSession, chain_key: str) -> tuple[int, str] | None:
+    """(seq, hash) of the chain's last event, with the chain locked for this transaction."""
+    remembered = _remembered_tail(session, chain_key)
+    if remembered is not None:
+        return remembered
+    await _lock_chain(session, chain_key)
+    last = (
+        await session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.chain_key == chain_key)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    return (last.seq, last.hash) if last else None
+
+
 async def record(
     session: AsyncSession,
     action: str,
@@ -118,26 +164,22 @@ async def record(
             company_id = bound
         elif company_id != bound:
             raise tenancy.TenancyError("audit event for another company than the bound one")
-    # The caller's own pending rows are flushed under the caller's scope (and its checks) first;
-    # only the audit row itself is written with the scope lifted, since sign-in and platform
-    # actions run before or outside any company binding.
-    await session.flush()
     chain_key = chain_key_for(company_id)
-    with tenancy.system_scope(session):
-        await _lock_chain(session, chain_key)
-        last = (
-            await session.execute(
-                sa.select(AuditEvent.seq, AuditEvent.hash)
-                .where(AuditEvent.chain_key == chain_key)
-                .order_by(AuditEvent.seq.desc())
-                .limit(1)
-            )
-        ).first()
+    # A company writing its own chain needs no lifted scope (its tenant scope, and RLS, allow
+    # reading and appending its own events): the event is flushed with the caller's rows.
+    # Otherwise the caller's own pending rows are flushed under the caller's scope (and its
+    # checks) first, and only the audit row itself is written with the scope lifted, since
+    # sign-in and platform actions run before or outside any company binding.
+    own_chain = scope is tenancy.Scope.COMPANY and company_id == bound
+    if not own_chain:
+        await session.flush()
+    with nullcontext() if own_chain else tenancy.system_scope(session):
+        last = await _chain_tail(session, chain_key)
         event = AuditEvent(
             id=uuid.uuid4(),
             company_id=company_id,
             chain_key=chain_key,
-            seq=(last.seq + 1) if last else 1,
+            seq=(last[0] + 1) if last else 1,
             occurred_at=utcnow(),
             action=action,
             actor_id=actor.id if actor else None,
@@ -148,11 +190,12 @@ async def record(
             ip=ip[:45] if ip else None,
             user_agent=user_agent[:300] if user_agent else None,
             details=_normalise_details(details),
-            prev_hash=last.hash if last else GENESIS_HASH,
+            prev_hash=last[1] if last else GENESIS_HASH,
         )
         event.hash = compute_hash(event)
         session.add(event)
         await session.flush()
+    _remember_tail(session, event)
     return event
 
 

@@ -6,13 +6,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.auth.context import AuthContext
 from involinks.auth.models import User
 from involinks.auth.permissions import Permission, Role, has_permission
-from involinks.auth.tokens import InvalidToken, decode_access_token
+from involinks.auth.tokens import AccessClaims, InvalidToken, decode_access_token
 from involinks.companies.models import Company, CompanyStatus
 from involinks.config import Settings
 from involinks.core import tenancy
@@ -22,6 +24,7 @@ from involinks.core.types import utcnow
 from involinks.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False)
+_PRINCIPAL_COMPANY = "auth.principal_company"
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -71,6 +74,36 @@ def get_auth_context(
 AuthCtx = Annotated[AuthContext, Depends(get_auth_context)]
 
 
+async def _load_principal(
+    session: AsyncSession, claims: AccessClaims
+) -> tuple[User | None, Company | None]:
+    """The token's user and company, read fresh on every request (deactivation, revocation and
+    company suspension take effect at once), in one statement.
+
+    A company user's token names its company: the lookup runs in that company's scope, which the
+    request keeps afterwards, so the transaction switches its row-level-security settings once.
+    A user who no longer belongs to that company is simply not found."""
+    if claims.company_id is not None and claims.role is not Role.SUPER_ADMIN:
+        tenancy.bind_company(session, claims.company_id)
+        row = (
+            await session.execute(
+                sa.select(User, Company)
+                .join(Company, User.company_id == Company.id)
+                .where(User.id == claims.user_id)
+            )
+        ).first()
+        return (row[0], row[1]) if row is not None else (None, None)
+    with tenancy.system_scope(session):
+        row = (
+            await session.execute(
+                sa.select(User, Company)
+                .outerjoin(Company, User.company_id == Company.id)
+                .where(User.id == claims.user_id)
+            )
+        ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 async def get_current_user(
     session: DbSession,
     settings: AppSettings,
@@ -82,9 +115,7 @@ async def get_current_user(
         claims = decode_access_token(settings, credentials.credentials)
     except InvalidToken as exc:
         raise Unauthorized(f"Sign in again: {exc}.") from exc
-    with tenancy.system_scope(session):
-        user = await session.get(User, claims.user_id)
-        company = await session.get(Company, user.company_id) if user and user.company_id else None
+    user, company = await _load_principal(session, claims)
     if user is None or not user.is_active or user.token_version != claims.token_version:
         raise Unauthorized("Sign in again: this session has been revoked.")
     if user.role is Role.SUPER_ADMIN:
@@ -95,6 +126,9 @@ async def get_current_user(
                 "Your company account is not active; contact the platform administrator."
             )
         tenancy.bind_company(session, company.id)
+        # The identity map holds objects weakly: keep the company alive for the request so the
+        # services' `session.get(Company, ...)` is answered without another query.
+        session.info[_PRINCIPAL_COMPANY] = company
     return user
 
 

@@ -1,8 +1,12 @@
-"""Roles and the one permission table that endpoints declare against (seed section 5.3)."""
+"""Roles and the one permission table that endpoints declare against (seed section 5.3).
+
+The table itself is role_permissions.json, shared with the web app."""
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from importlib import resources
 
 
 class Role(StrEnum):
@@ -30,47 +34,31 @@ class Permission(StrEnum):
     CONTENT_MANAGE = "content:manage"
 
 
-_COMPANY_ADMIN = {
-    Permission.COMPANY_READ,
-    Permission.COMPANY_SETTINGS,
-    Permission.TEAM_MANAGE,
-    Permission.AUDIT_READ,
-    Permission.INVOICE_READ,
-    Permission.INVOICE_CREATE,
-    Permission.INVOICE_APPROVE,
-    Permission.INVOICE_SEND,
-    Permission.INVOICE_DELETE,
-    Permission.CUSTOMER_MANAGE,
-    Permission.AP_READ,
-    Permission.AP_MANAGE,
-    Permission.IMPORT_RUN,
-}
+def _load_role_table() -> dict[Role, frozenset[Permission]]:
+    """The role table from role_permissions.json, which the web app bundles too (one source).
 
-_FINANCE_USER = {
-    Permission.COMPANY_READ,
-    Permission.INVOICE_READ,
-    Permission.INVOICE_CREATE,
-    Permission.CUSTOMER_MANAGE,
-    Permission.AP_READ,
-}
+    Fails at import when the file and the enums disagree (an unknown or missing permission or
+    role), so a table edited on one side only cannot go unnoticed."""
+    table = json.loads(
+        resources.files("involinks.auth").joinpath("role_permissions.json").read_text("utf-8")
+    )
+    listed = set(table["permissions"])
+    known = {p.value for p in Permission}
+    if listed != known:
+        raise RuntimeError(
+            f"role_permissions.json lists {sorted(listed ^ known)} unlike the Permission enum"
+        )
+    if set(table["roles"]) != {r.value for r in Role}:
+        raise RuntimeError("role_permissions.json must give exactly the roles of the Role enum")
+    return {
+        Role(role): frozenset(Permission(p) for p in granted)
+        for role, granted in table["roles"].items()
+    }
+
 
 # Super admins read every company's data for audit but do not edit it: their read access comes from
 # PLATFORM_READ_ALL, which binds the session read-only, not from the company permissions.
-_SUPER_ADMIN = {
-    Permission.PLATFORM_ADMIN,
-    Permission.PLATFORM_READ_ALL,
-    Permission.CONTENT_MANAGE,
-    Permission.COMPANY_READ,
-    Permission.INVOICE_READ,
-    Permission.AP_READ,
-    Permission.AUDIT_READ,
-}
-
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SUPER_ADMIN: frozenset(_SUPER_ADMIN),
-    Role.COMPANY_ADMIN: frozenset(_COMPANY_ADMIN),
-    Role.FINANCE_USER: frozenset(_FINANCE_USER),
-}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = _load_role_table()
 
 
 def has_permission(role: Role, permission: Permission) -> bool:

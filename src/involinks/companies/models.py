@@ -53,6 +53,11 @@ class Company(IdMixin, TimestampMixin, Base):
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     plan_code: Mapped[str] = mapped_column(sa.String(32), default="FREE")
+    # The paid subscription behind plan_code (plans.webhooks), when it was bought through Stripe.
+    stripe_customer_id: Mapped[str | None] = mapped_column(sa.String(255))
+    stripe_subscription_id: Mapped[str | None] = mapped_column(
+        sa.String(255), unique=True, index=True
+    )
     peppol_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     mfa_required: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

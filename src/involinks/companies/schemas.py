@@ -178,11 +178,18 @@ class CompanyUpdateIn(InputSchema):
     phone: str | None = None
     address: AddressIn | None = None
     mfa_required: bool | None = None
+    # Where the Peppol network delivers the company's inward invoices (default 0235:<TIN>).
+    peppol_id: str | None = Field(default=None, max_length=80, examples=["0235:1234567890"])
 
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         return _lower_email(value) if value is not None else None
+
+    @field_validator("peppol_id")
+    @classmethod
+    def _peppol_id(cls, value: str | None) -> str | None:
+        return validation.normalise_peppol_id(value) if value is not None else None
 
     @field_validator("phone")
     @classmethod

@@ -38,6 +38,7 @@ from involinks.core.types import utcnow
 from involinks.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from involinks.logging import mask_text
 from involinks.mail.service import send_mail
+from involinks.plans import enforcement
 from involinks.storage import ArtifactStore
 from involinks.storage.uploads import JPEG, PDF, PNG, UnsupportedUpload, safe_filename
 from involinks.storage.uploads import sniff_content_type as sniff
@@ -243,6 +244,20 @@ async def update_company(
         put("emirate", data.address.emirate)
     if data.mfa_required is not None:
         put("mfa_required", data.mfa_required)
+    if data.peppol_id is not None and data.peppol_id != company.peppol_id:
+        # Participant ids are unique across the platform: inbound delivery finds the company by it.
+        with tenancy.system_scope(session):
+            taken = await session.scalar(
+                sa.select(Company.id).where(
+                    Company.peppol_id == data.peppol_id, Company.id != company.id
+                )
+            )
+        if taken is not None:
+            raise Conflict(
+                "Another company on InvoLinks already uses this Peppol id.",
+                details=[{"field": "peppol_id", "message": "already in use"}],
+            )
+        put("peppol_id", data.peppol_id)
     if changed:
         await session.flush()
         await audit.record(
@@ -396,6 +411,9 @@ async def invite_user(
     session: AsyncSession, settings: Settings, inviter: User, data: InviteUserIn, origin: Origin
 ) -> User:
     company = await current_company(session)
+    # Lock the company row so two invitations cannot both take the plan's last user seat.
+    await session.execute(sa.select(Company.id).where(Company.id == company.id).with_for_update())
+    await enforcement.check_user_limit(session, company)
     # E-mail addresses are unique across the platform, so the check has to look at every company.
     with tenancy.system_scope(session):
         taken = await session.scalar(sa.select(User.id).where(User.email == data.email))
@@ -491,6 +509,10 @@ async def update_user(
                 "administrator. Make someone else an administrator first.",
                 code="last_admin",
             )
+
+    if new_active and not user.is_active:
+        # A reactivated user takes a seat again (the company row is locked above).
+        await enforcement.check_user_limit(session, company)
 
     user.role = new_role
     user.is_active = new_active

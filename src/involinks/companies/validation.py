@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from involinks.invoicing.codes import Emirate, countries
+from involinks.invoicing.codes import Emirate, countries, endpoint_schemes
+from involinks.peppol.participants import InvalidParticipantIdError, parse_participant_id
 
 EMIRATES: frozenset[str] = frozenset(e.value for e in Emirate)
 LEGAL_REGISTRATION_TYPES: frozenset[str] = frozenset({"TL", "EID", "PAS", "CD"})
@@ -104,3 +105,16 @@ def check_legal_registration(
             )
         authority = country
     return kind, identifier, authority
+
+
+def normalise_peppol_id(value: str) -> str:
+    """A company's own Peppol participant id, "<scheme>:<value>" with a known address scheme."""
+    try:
+        participant = parse_participant_id(value)
+    except InvalidParticipantIdError:
+        raise ValueError(
+            "The Peppol id must look like 0235:1234567890 (4-digit scheme, a colon, the id)."
+        ) from None
+    if participant.scheme not in endpoint_schemes():
+        raise ValueError(f"{participant.scheme} is not a Peppol electronic address scheme.")
+    return str(participant)

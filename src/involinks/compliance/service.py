@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -66,13 +67,13 @@ from involinks.compliance.validation import (
 )
 from involinks.config import Settings, get_settings
 from involinks.core import tenancy
-from involinks.core.types import utcnow
+from involinks.core.types import UAE_TIME, utcnow
 from involinks.errors import AppError, Conflict, NotFound, Unprocessable
 from involinks.invoicing import drafting, mapping
 from involinks.invoicing.document import Customization, Document
-from involinks.invoicing.limits import UAE_TIME
 from involinks.invoicing.models import Invoice, InvoiceStatus
 from involinks.invoicing.repository import load_options
+from involinks.invoicing.schemas import FieldIssue
 from involinks.jobs.queue import enqueue
 from involinks.storage import ArtifactCorrupted, ArtifactNotFound, ArtifactStore, store_for
 
@@ -95,6 +96,7 @@ __all__ = [
     "as_issued",
     "current_key",
     "document_for",
+    "draft_rejection",
     "get_issued",
     "issue",
     "issue_dict",
@@ -490,9 +492,10 @@ async def _lock_chain_head(
 ) -> DocumentChainHead:
     """The head row of (company, series), created if needed and locked until commit.
 
-    ``INSERT ... ON CONFLICT DO NOTHING`` then ``SELECT ... FOR UPDATE``: on PostgreSQL a second
-    finalizer waits here until the first commits, then reads the new head, so positions are
-    gapless and no two documents link to the same predecessor. SQLite serializes writers anyway.
+    One ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: the (no-op) update takes the row
+    lock, so on PostgreSQL a second finalizer waits here until the first commits, then gets the
+    new head; positions are gapless and no two documents link to the same predecessor. SQLite
+    serializes writers anyway.
     """
     if tenancy.current_company_id(session) != company_id:
         # Core INSERTs bypass the ORM tenant hooks: refuse to write another company's head.
@@ -501,8 +504,8 @@ async def _lock_chain_head(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = DocumentChainHead.__table__
     assert isinstance(table, sa_schema.Table)
-    await session.execute(
-        insert(table)
+    upsert = (
+        insert(DocumentChainHead)
         .values(
             company_id=company_id,
             series=series,
@@ -510,14 +513,13 @@ async def _lock_chain_head(
             last_hash=None,
             updated_at=utcnow(),
         )
-        .on_conflict_do_nothing(index_elements=[table.c.company_id, table.c.series])
+        .on_conflict_do_update(
+            index_elements=[table.c.company_id, table.c.series],
+            set_={"last_position": table.c.last_position},
+        )
+        .returning(DocumentChainHead)
     )
-    head = await session.scalar(
-        sa.select(DocumentChainHead)
-        .where(DocumentChainHead.series == series)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    head = await session.scalar(upsert, execution_options={"populate_existing": True})
     assert head is not None
     return head
 
@@ -602,28 +604,28 @@ async def issue(
     head.last_hash = document_hash
     head.updated_at = now
     try:
-        await session.flush()
+        # Flushes the record, the head and the invoice together with the event.
+        await audit.record(
+            session,
+            "invoice.issued",
+            actor=user,
+            company_id=company.id,
+            subject_type="credit_note" if invoice.is_credit_note else "invoice",
+            subject_id=str(invoice.id),
+            details={
+                "number": invoice.number,
+                "series": series,
+                "position": record.position,
+                "customization": record.customization,
+                "previous_hash": previous_hash,
+                "document_hash": document_hash,
+                "xml_sha256": xml_sha256,
+                "key_id": record.key_id,
+            },
+        )
     except Exception:
         await store.delete(stored.key)  # no row, no file
         raise
-    await audit.record(
-        session,
-        "invoice.issued",
-        actor=user,
-        company_id=company.id,
-        subject_type="credit_note" if invoice.is_credit_note else "invoice",
-        subject_id=str(invoice.id),
-        details={
-            "number": invoice.number,
-            "series": series,
-            "position": record.position,
-            "customization": record.customization,
-            "previous_hash": previous_hash,
-            "document_hash": document_hash,
-            "xml_sha256": xml_sha256,
-            "key_id": record.key_id,
-        },
-    )
     _enqueue_render(record)
     return record
 
@@ -684,6 +686,50 @@ def _uae_wall_time(moment: datetime) -> time:
     return time(local.hour, local.minute, local.second, tzinfo=UAE_TIME)
 
 
+def _precheck_issue(issue: FieldIssue) -> ValidationIssue:
+    return ValidationIssue(
+        layer=Layer.INVOLINKS,
+        rule_id=issue.rule_id or _DRAFT_RULE_ID,
+        severity=Severity.FATAL,
+        message=issue.message,
+        field=issue.field,
+    )
+
+
+async def _draft_findings(
+    session: AsyncSession, invoice: Invoice, *, now: datetime
+) -> tuple[list[ValidationIssue], list[ValidationIssue]]:
+    """Errors and warnings of a DRAFT: finalize's pre-checks, then the full validation of the
+    UBL it would issue with today's seller and buyer data."""
+    prechecks = [
+        _precheck_issue(issue) for issue in drafting.finalize_issues(invoice, invoice.customer)
+    ]
+    document = await document_for(session, invoice)
+    # Finalize stamps the issue time (IBT-168); a draft has none yet.
+    document = replace(document, issue_time=_uae_wall_time(now))
+    try:
+        xml = _build_xml(document)
+    except ComplianceRejected as exc:
+        return prechecks + list(exc.issues), []
+    result = validate_ubl(xml)
+    # A pre-check the official rules also report for the same field is listed once: the
+    # official layer and location with our message and form field ("lines.0.description").
+    official = {(issue.rule_id, issue.field): issue for issue in reversed(result.errors)}
+    merged: list[ValidationIssue] = []
+    for issue in prechecks:
+        same = official.get((issue.rule_id, _bracketed(issue.field)))
+        merged.append(replace(issue, layer=same.layer, location=same.location) if same else issue)
+    taken = {(issue.rule_id, _bracketed(issue.field)) for issue in merged}
+    rest = [issue for issue in result.errors if (issue.rule_id, issue.field) not in taken]
+    return merged + rest, list(result.warnings)
+
+
+def _bracketed(field: str | None) -> str | None:
+    """A pre-check's form field ("lines.0.description") in the validation's vocabulary
+    ("lines[0].description")."""
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", field) if field else field
+
+
 async def validate_draft(
     session: AsyncSession, invoice: Invoice, *, now: datetime | None = None
 ) -> DraftValidation:
@@ -695,30 +741,21 @@ async def validate_draft(
             "(use verify to check it now).",
             code="invoice_not_draft",
         )
-    now = now or utcnow()
-    errors = [
-        {
-            "rule_id": _DRAFT_RULE_ID,
-            "layer": Layer.INVOLINKS.value,
-            "message": issue.message,
-            "location": None,
-            "field": issue.field,
-        }
-        for issue in drafting.finalize_issues(invoice, invoice.customer)
-    ]
-    document = await document_for(session, invoice)
-    # Finalize stamps the issue time (IBT-168); a draft has none yet.
-    document = replace(document, issue_time=_uae_wall_time(now))
-    warnings: list[dict[str, Any]] = []
-    try:
-        xml = _build_xml(document)
-    except ComplianceRejected as exc:
-        errors += [issue_dict(issue) for issue in exc.issues]
-    else:
-        result = validate_ubl(xml)
-        errors += [issue_dict(issue) for issue in result.errors]
-        warnings += [issue_dict(issue) for issue in result.warnings]
-    return DraftValidation(valid=not errors, errors=tuple(errors), warnings=tuple(warnings))
+    errors, warnings = await _draft_findings(session, invoice, now=now or utcnow())
+    return DraftValidation(
+        valid=not errors,
+        errors=tuple(issue_dict(issue) for issue in errors),
+        warnings=tuple(issue_dict(issue) for issue in warnings),
+    )
+
+
+async def draft_rejection(
+    session: AsyncSession, invoice: Invoice, *, now: datetime | None = None
+) -> ComplianceRejected:
+    """The 422 of a finalize whose pre-checks failed: every failed rule of the draft, as
+    ``validate_draft`` lists them, so one answer shows everything to fix."""
+    errors, _warnings = await _draft_findings(session, invoice, now=now or utcnow())
+    return ComplianceRejected(errors)
 
 
 # --- PDF -----------------------------------------------------------------------------------------

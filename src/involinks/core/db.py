@@ -32,8 +32,19 @@ def create_engine(database_url: str, *, echo: bool = False, pool_size: int = 10)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
+    # asyncpg prepares every statement; SQLAlchemy keeps 100 per connection by default, fewer
+    # than the application's distinct statements, so a busy process would keep re-preparing
+    # (an extra round trip each). A `prepared_statement_cache_size` in the URL still wins.
+    connect_args: dict[str, Any] = {}
+    if url.get_driver_name() == "asyncpg" and "prepared_statement_cache_size" not in url.query:
+        connect_args["prepared_statement_cache_size"] = 500
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args=connect_args,
     )
 
 

@@ -10,8 +10,9 @@ module keeps the database side in step with the session's tenancy scope:
 - scopes SYSTEM / PLATFORM_READ / unbound: back to the login role, `involinks.scope` set to match.
 
 The state is applied before every statement the session runs and before every flush, and only when
-it changed (tracked per connection), because the scope changes inside one transaction: a request
-first reads the user in system scope, then binds the company. `SET LOCAL` and
+it changed (tracked per connection), because the scope can change inside one transaction (a task
+works in system scope, then as one company). A request usually sets it once: the auth dependency
+reads a company user in the company scope the rest of the request keeps. `SET LOCAL` and
 `set_config(..., true)` end with the transaction, so nothing leaks into the next user of a pooled
 connection.
 
@@ -33,8 +34,10 @@ from involinks.core import tenancy
 APP_ROLE = "involinks_app"
 _APPLIED = "involinks.rls_applied"
 _CONNECTIONS = "involinks.rls_connections"
+# One round trip: set_config('role', ..., true) is SET LOCAL ROLE ('none' is the login role).
 _SET_CONFIG = sa.text(
-    "SELECT set_config('involinks.company_id', :company, true), "
+    "SELECT set_config('role', :role, true), "
+    "set_config('involinks.company_id', :company, true), "
     "set_config('involinks.scope', :scope, true)"
 )
 
@@ -57,19 +60,17 @@ def apply(session: Session, connection: Connection) -> None:
     if connection.info.get(_APPLIED) == wanted:
         return
     scope, company = wanted
-    # Role first: set_config needs no privilege, but the order keeps the two in one place.
-    connection.exec_driver_sql(
-        f"SET LOCAL ROLE {APP_ROLE}" if scope == "company" else "SET LOCAL ROLE NONE"
-    )
-    connection.execute(_SET_CONFIG, {"company": company, "scope": scope})
+    role = APP_ROLE if scope == "company" else "none"
+    connection.execute(_SET_CONFIG, {"role": role, "company": company, "scope": scope})
     connection.info[_APPLIED] = wanted
 
 
-def _after_begin(
-    session: Session, _transaction: SessionTransaction, connection: Connection
-) -> None:
-    # A new (sub)transaction: what was applied before may have been rolled back with it.
-    connection.info.pop(_APPLIED, None)
+def _after_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    # A new transaction: what was applied before ended with the previous one (connection.info
+    # outlives transactions and checkouts). Opening a SAVEPOINT changes nothing, so keep what is
+    # applied; a rollback to it is handled at its end.
+    if not transaction.nested:
+        connection.info.pop(_APPLIED, None)
     session.info.setdefault(_CONNECTIONS, set()).add(connection)
     apply(session, connection)
 
@@ -87,11 +88,13 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     apply(session, session.connection())
 
 
-def _after_transaction_end(session: Session, _transaction: SessionTransaction) -> None:
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     # A rolled-back savepoint takes its SET LOCALs with it; forget what we applied so the next
     # statement sets the state again (re-applying after a commit is merely redundant).
     # Asking the session for its connection here fails while a savepoint context is closing, so
     # use the connections remembered at begin.
+    if not transaction.nested and transaction.parent is not None:
+        return  # the end of a flush's subtransaction: no database transaction ended
     for connection in list(session.info.get(_CONNECTIONS, ())):
         if connection.closed or connection.invalidated:
             session.info[_CONNECTIONS].discard(connection)

@@ -2,15 +2,16 @@
 
 Every session carries its tenant scope in `session.info`. ORM reads, updates and deletes touching a
 `CompanyScoped` table get `company_id = <bound company>` added by a `do_orm_execute` hook, and a
-`before_flush` hook stamps and checks `company_id` on every written row. A session with no scope fails
-closed: touching a tenant table raises instead of returning everything. PostgreSQL row-level security
-(see migrations) is the second wall for anything that bypasses the ORM.
+`before_flush` hook stamps and checks `company_id` on every written row (the `do_orm_execute` hook
+does it for the parameter rows of a bulk `session.execute(insert(...), rows)`). A session with no
+scope fails closed: touching a tenant table raises instead of returning everything. PostgreSQL
+row-level security (see migrations) is the second wall for anything that bypasses the ORM.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from typing import Any, cast
@@ -121,8 +122,48 @@ def _touches_tenant_table(state: ORMExecuteState) -> bool:
     )
 
 
+def stamp_rows(session: Any, rows: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    """``company_id`` on rows written to a tenant table without ORM objects: the bound company
+    where it is missing (set in place on a dict), refused where it names another company. Used by
+    the hook below and by writers that load rows another way (e.g. COPY on PostgreSQL)."""
+    scope = current_scope(session)
+    if scope is Scope.SYSTEM:
+        return rows
+    company_id = current_company_id(session)
+    if scope is not Scope.COMPANY or company_id is None:
+        raise TenancyError("tenant rows inserted without a company bound to the session")
+    stamped: list[Mapping[str, Any]] = []
+    for row in rows:
+        given = row.get("company_id")
+        if given is None:
+            if type(row) is dict:
+                row["company_id"] = company_id
+            else:
+                row = {**row, "company_id": company_id}
+        elif given != company_id:
+            raise TenancyError("a row inserted for another company")
+        stamped.append(row)
+    return stamped
+
+
+def _stamp_inserted_rows(state: ORMExecuteState) -> None:
+    """``session.execute(insert(Model), rows)`` (bulk INSERT, Core or ORM) never reaches
+    before_flush: stamp and check ``company_id`` on its parameter rows here, as flush does for
+    objects. Inline ``.values(...)`` carry their own company_id (RLS checks it on PostgreSQL)."""
+    params = state.parameters
+    if not params or not _touches_tenant_table(state):
+        return
+    if isinstance(params, Mapping):
+        state.parameters = stamp_rows(state.session, [params])[0]
+    else:
+        state.parameters = list(stamp_rows(state.session, params))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _confine_to_company(state: ORMExecuteState) -> None:
+    if state.is_insert:
+        _stamp_inserted_rows(state)
+        return
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.is_column_load or state.is_relationship_load:

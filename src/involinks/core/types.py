@@ -7,7 +7,7 @@ column still comes back exact because the result passes through the same type.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -97,3 +97,7 @@ JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+#: UAE time (Gulf Standard Time, UTC+4, no daylight saving): issue dates and plan months.
+UAE_TIME = timezone(timedelta(hours=4), "GST")

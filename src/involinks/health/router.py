@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import asyncio
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks import __version__
+from involinks.config import Settings
 from involinks.core.db import DbSession
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -37,10 +41,48 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Readiness: the database answers")
-async def ready(session: DbSession) -> JSONResponse:
+async def _broker_state(settings: Settings) -> str:
+    """ "ok" when the Celery broker answers a PING; "in-process" without a broker."""
+    url = settings.celery_broker_url or settings.redis_url
+    if not url:
+        return "in-process"
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return "unchecked"  # another transport (e.g. AMQP): Celery itself reports on it
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    client: Any = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return "ok" if await client.ping() else "unreachable"
+    except (RedisError, OSError):
+        return "unreachable"
+    finally:
+        await client.aclose()
+
+
+def _storage_writable(root: Path) -> bool:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".ready-") as probe:
+            probe.write(b"ok")
+            probe.flush()
+        return True
+    except OSError:
+        return False
+
+
+@router.get("/ready", summary="Readiness: the database, the job broker and artifact storage")
+async def ready(session: DbSession, request: Request) -> JSONResponse:
+    settings: Settings = request.app.state.settings
     db_ok = await _database_answers(session)
-    checks = {"database": "ok" if db_ok else "unreachable"}
+    broker = await _broker_state(settings)
+    storage_ok = await asyncio.to_thread(_storage_writable, settings.artifacts_dir)
+    checks = {
+        "database": "ok" if db_ok else "unreachable",
+        "broker": broker,
+        "storage": "ok" if storage_ok else "not_writable",
+    }
+    healthy = db_ok and storage_ok and broker != "unreachable"
     return JSONResponse(
-        {"status": "ok" if db_ok else "not_ready", "checks": checks}, 200 if db_ok else 503
+        {"status": "ok" if healthy else "not_ready", "checks": checks}, 200 if healthy else 503
     )

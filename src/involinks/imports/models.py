@@ -92,6 +92,12 @@ class ImportJob(IdMixin, TimestampMixin, CompanyScoped, Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    @property
+    def committed(self) -> bool:
+        """Whether rows of this run are in the database (a dry run, a failed or an unfinished
+        run wrote nothing, whatever its counts say)."""
+        return not self.dry_run and self.status in (ImportStatus.SUCCEEDED, ImportStatus.PARTIAL)
+
     def __repr__(self) -> str:
         return f"<ImportJob {self.id} {self.kind} {self.status}>"
 

@@ -101,7 +101,16 @@ async def create_import(
     store: StoreDep,
     user: Importer,
 ) -> JSONResponse:
-    """Upload a file (multipart: file, kind, dry_run, skip_invalid) and import it."""
+    """Upload a file (multipart: file, kind, dry_run, skip_invalid) and import it.
+
+    Status codes: 201 when the run finished within the request, whatever its outcome; 202 when it
+    was queued (follow ``GET /imports/{id}``); 200 when this very file was imported already (the
+    earlier run). A file whose rows fail validation is NOT a 4xx: the run exists, is kept, and
+    carries every row error (``errors``, ``/imports/{id}/errors.csv``), so it answers 201 with
+    ``status: "failed"``, ``committed: false`` and zero counts (all or nothing: nothing written).
+    4xx is for a request that started no run: a file that cannot be read at all (422, with what
+    to fix), too large (413), a bad form field (422).
+    """
     upload = await read_single_file(
         request, max_bytes=settings.max_upload_bytes, allowed_fields=_FORM_FIELDS
     )
@@ -116,7 +125,11 @@ async def create_import(
         dry_run=_flag(upload.fields, "dry_run"),
         skip_invalid=_flag(upload.fields, "skip_invalid"),
     )
-    return JSONResponse(_read(started.job), status_code=started.status_code)
+    return JSONResponse(
+        _read(started.job),
+        status_code=started.status_code,
+        headers={"Location": str(request.url_for("read_import", import_id=str(started.job.id)))},
+    )
 
 
 @router.get("", response_model=ImportPage)

@@ -30,6 +30,7 @@ class ImportSummary(Schema):
     id: uuid.UUID
     kind: ImportKind
     status: ImportStatus
+    committed: bool  # rows of this run are in the database (never for a dry run or "failed")
     dry_run: bool
     skip_invalid: bool
     file_name: str | None

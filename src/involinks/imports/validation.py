@@ -41,6 +41,7 @@ from involinks.imports.parsers import SheetRow, Table
 from involinks.imports.parsers.csv import normalise_header
 from involinks.imports.templates import TEMPLATES, TemplateSpec
 from involinks.invoicing import codes
+from involinks.invoicing.drafting import totals_exchange_rate
 from involinks.invoicing.schemas import (
     DocumentInput,
     InvoiceCreate,
@@ -50,7 +51,7 @@ from involinks.invoicing.schemas import (
     check_line,
     resolve_rate,
 )
-from involinks.invoicing.totals import LineInput, compute_line, compute_totals
+from involinks.invoicing.totals import DocumentTotals, LineInput, compute_line, compute_totals
 from involinks.payables.purchase_orders.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from involinks.payables.suppliers.schemas import SupplierCreate
 
@@ -107,6 +108,13 @@ def column_letter(index: int) -> str:
 class HeaderMap:
     spec: TemplateSpec
     positions: Mapping[str, int]
+    # Derived once (every row is read through them): position -> column name, and the width.
+    names: Mapping[int, str] = field(init=False)
+    width: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", {index: name for name, index in self.positions.items()})
+        object.__setattr__(self, "width", max(self.positions.values(), default=-1) + 1)
 
     @property
     def kind(self) -> ImportKind:
@@ -114,10 +122,6 @@ class HeaderMap:
 
     def has(self, name: str) -> bool:
         return name in self.positions
-
-    @property
-    def width(self) -> int:
-        return max(self.positions.values(), default=-1) + 1
 
 
 def map_header(kind: ImportKind, header: Sequence[str | None]) -> HeaderMap:
@@ -236,11 +240,18 @@ def normalise_emirate(text: str) -> str | None:
 class Cells:
     """One row's values by column name; reading a value records what is wrong with it."""
 
+    __slots__ = ("errors", "header", "row", "values")
+
     def __init__(self, row: SheetRow, header: HeaderMap) -> None:
         self.row = row
         self.header = header
         self.errors: list[RowError] = []
-        names = {index: name for name, index in header.positions.items()}
+        names = header.names
+        cells = row.values
+        # Every value by column name, once: a row is read many times (shared document values).
+        self.values: dict[str, str | None] = {
+            name: cells[index] for index, name in names.items() if index < len(cells)
+        }
         for bad in row.bad_cells:
             name = names.get(bad.index)
             label = name or f"column {column_letter(bad.index)}"
@@ -263,10 +274,7 @@ class Cells:
         return self.row.number
 
     def raw(self, name: str) -> str | None:
-        index = self.header.positions.get(name)
-        if index is None or index >= len(self.row.values):
-            return None
-        return self.row.values[index]
+        return self.values.get(name)
 
     def error(self, name: str | None, message: str, value: str | None = None) -> None:
         if value is None and name is not None:
@@ -445,6 +453,8 @@ class Lookups:
 
     customers_by_trn: Mapping[str, uuid.UUID] = field(default_factory=dict)
     suppliers_by_trn: Mapping[str, uuid.UUID] = field(default_factory=dict)
+    # The company's default payment means (IBT-081): the invoice checks depend on it.
+    payment_means_code: str = "30"
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,7 +484,12 @@ class InvoiceRecord:
     ref: str
     rows: tuple[int, ...]
     create: InvoiceCreate
-    tax_inclusive_amount: Decimal
+    # As invoicing.drafting.apply_totals computes them for this draft (what the bulk path stores).
+    totals: DocumentTotals
+
+    @property
+    def tax_inclusive_amount(self) -> Decimal:
+        return self.totals.tax_inclusive_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -849,12 +864,15 @@ class _GroupValidator(Validator):
         """A document-level value: read from the first row; later rows may repeat it or leave it
         empty, but not contradict it."""
         first = read(cells[0])
+        if name not in self.header.positions:
+            return first  # no such column: the other rows have nothing to compare
+        shown = cells[0].raw(name)
         for other in cells[1:]:
-            if other.raw(name) is None:
-                continue
+            given = other.raw(name)
+            if given is None or (given == shown and first is not None):
+                continue  # empty, or the text that read without a problem on the first row
             value = read(other)
             if value is not None and value != first:
-                shown = cells[0].raw(name)
                 other.error(
                     name,
                     f"all rows of {self.ref_column} {self._ref_of(cells)} must agree: row "
@@ -977,28 +995,34 @@ class InvoiceValidator(_GroupValidator):
         )
         if create is None:
             return None
-        issues = check_document_input(_document_input(create, models))
+        issues = check_document_input(_document_input(create, self.lookups.payment_means_code))
         for issue in issues:
             row_number, column = locate(tuple(_path(issue.field)))
             errors.append(RowError(row_number, column, raw(row_number, column), issue.message))
         if issues:
             return None
 
-        # Stated totals, recomputed the way the Schematron computes them (invoicing.totals).
-        inputs: list[LineInput] = []
-        for (row, _line, stated_line), model in zip(lines, models, strict=True):
-            rate, _ = resolve_rate(
-                model.vat_category, model.vat_rate, document_level=False, field=""
-            )
-            line_input = LineInput(
+        # Stated totals, recomputed the way the Schematron computes them (invoicing.totals), with
+        # the inputs and rate drafting.apply_totals gives it for this draft.
+        inputs = [
+            LineInput(
                 quantity=model.quantity,
                 net_price=model.unit_price,
                 category=model.vat_category,
-                rate=rate,
+                rate=resolve_rate(
+                    model.vat_category, model.vat_rate, document_level=False, field=""
+                )[0],
                 allowances=(model.discount_amount,) if model.discount_amount else (),
             )
-            inputs.append(line_input)
-            net = compute_line(line_input).net_amount
+            for model in models
+        ]
+        totals = compute_totals(
+            inputs, exchange_rate=totals_exchange_rate(create.currency, create.exchange_rate)
+        )
+        for (row, _line, stated_line), model, amounts in zip(
+            lines, models, totals.lines, strict=True
+        ):
+            net = amounts.net_amount
             if net < 0:
                 row.error("discount_amount", "exceeds the line amount (quantity x unit_price)")
             elif stated_line is not None and stated_line != net:
@@ -1010,7 +1034,6 @@ class InvoiceValidator(_GroupValidator):
                     f"does not add up: quantity {model.quantity} x unit_price "
                     f"{model.unit_price}{discount} = {net} (without VAT)",
                 )
-        totals = compute_totals(inputs, exchange_rate=create.exchange_rate)
         if stated_total is not None and stated_total != totals.tax_inclusive_amount:
             first.error(
                 "invoice_total",
@@ -1019,9 +1042,7 @@ class InvoiceValidator(_GroupValidator):
             )
         if any(c.errors for c in cells):
             return None
-        return InvoiceRecord(
-            ref, tuple(c.number for c in cells), create, totals.tax_inclusive_amount
-        )
+        return InvoiceRecord(ref, tuple(c.number for c in cells), create, totals)
 
     def _column(self, name: str) -> str | None:
         return name if name in self.header.spec.known else None
@@ -1033,24 +1054,14 @@ class InvoiceValidator(_GroupValidator):
             item_type = item_type.upper()
             if item_type not in ("G", "S", "B"):
                 cells.error("item_type", "must be G (goods), S (services) or B (both)")
-        values: dict[str, Any] = {
-            "item_name": cells.text("item_name", required=True),
-            "description": cells.text("description", max_length=2000),
-            "quantity": cells.decimal("quantity", required=True, places=6, positive=True),
-            "unit_code": cells.unit_code("unit_code", default="C62"),
-            "unit_price": cells.decimal("unit_price", required=True, places=6, non_negative=True),
-            "vat_category": cells.vat_category("vat_category"),
-            "vat_rate": cells.decimal("vat_rate", places=6, non_negative=True),
-            "exemption_reason_code": cells.text("exemption_reason_code", max_length=16),
-            "exemption_reason": cells.text("exemption_reason"),
-            "discount_amount": cells.decimal("discount_amount", places=2, non_negative=True),
-            "item_type": item_type,
-            "classification_code": cells.text("classification_code", max_length=20),
-            "service_accounting_code": cells.text("service_accounting_code", max_length=20),
-            "standard_item_id": cells.text("standard_item_id", max_length=20),
-            "rcm_goods_type": cells.text("rcm_goods_type", max_length=16),
-        }
-        stated = cells.decimal("line_total", places=2)
+        # In the order they are reported; a column the file does not have is not read (it
+        # would give None, or unit_code's default).
+        values: dict[str, Any] = {"unit_code": "C62", "item_type": item_type}
+        present = self.header.positions
+        for name, read in _LINE_READERS:
+            if name in present:
+                values[name] = read(cells)
+        stated = cells.decimal("line_total", places=2) if "line_total" in present else None
         if len(cells.errors) > before:
             return cells, None, stated
         try:
@@ -1063,23 +1074,50 @@ class InvoiceValidator(_GroupValidator):
         return cells, line, stated
 
 
-def _document_input(create: InvoiceCreate, lines: list[InvoiceLineIn]) -> DocumentInput:
-    """The invoice API's document check input; what an import cannot carry is absent (None)."""
-    values: dict[str, Any] = {
-        "type_code": create.type_code,
-        "issue_date": create.issue_date,
-        "supply_date": create.supply_date,
-        "currency": create.currency,
-        "exchange_rate": create.exchange_rate,
-        "payment_means_code": "30",
-        "transaction_type": TransactionTypeIn(),
-        "lines": lines,
-        "allowances_charges": [],
-        "categories": [line.vat_category for line in lines],
-        "is_credit_note": False,
-    }
-    for item in dataclasses.fields(DocumentInput):
-        values.setdefault(item.name, None)
+# An invoice line's columns and how each is read (InvoiceValidator._line).
+_LINE_READERS: tuple[tuple[str, Callable[[Cells], Any]], ...] = (
+    ("item_name", lambda c: c.text("item_name", required=True)),
+    ("description", lambda c: c.text("description", max_length=2000)),
+    ("quantity", lambda c: c.decimal("quantity", required=True, places=6, positive=True)),
+    ("unit_code", lambda c: c.unit_code("unit_code", default="C62")),
+    (
+        "unit_price",
+        lambda c: c.decimal("unit_price", required=True, places=6, non_negative=True),
+    ),
+    ("vat_category", lambda c: c.vat_category("vat_category")),
+    ("vat_rate", lambda c: c.decimal("vat_rate", places=6, non_negative=True)),
+    ("exemption_reason_code", lambda c: c.text("exemption_reason_code", max_length=16)),
+    ("exemption_reason", lambda c: c.text("exemption_reason")),
+    ("discount_amount", lambda c: c.decimal("discount_amount", places=2, non_negative=True)),
+    ("classification_code", lambda c: c.text("classification_code", max_length=20)),
+    ("service_accounting_code", lambda c: c.text("service_accounting_code", max_length=20)),
+    ("standard_item_id", lambda c: c.text("standard_item_id", max_length=20)),
+    ("rcm_goods_type", lambda c: c.text("rcm_goods_type", max_length=16)),
+)
+
+_DOCUMENT_INPUT_FIELDS = tuple(item.name for item in dataclasses.fields(DocumentInput))
+_NO_TRANSACTION_FLAGS = TransactionTypeIn()
+
+
+def _document_input(create: InvoiceCreate, payment_means_code: str) -> DocumentInput:
+    """The invoice API's document check input, as ``service.create_draft`` builds it for this
+    draft (the company's payment means); what an import cannot carry is absent (None). The
+    lines are left out (None: "already checked"): each went through ``check_line`` above."""
+    lines = create.lines
+    values: dict[str, Any] = dict.fromkeys(_DOCUMENT_INPUT_FIELDS)
+    values.update(
+        type_code=create.type_code,
+        issue_date=create.issue_date,
+        supply_date=create.supply_date,
+        currency=create.currency,
+        exchange_rate=create.exchange_rate,
+        payment_means_code=payment_means_code,
+        transaction_type=_NO_TRANSACTION_FLAGS,
+        lines=None,
+        allowances_charges=[],
+        categories=[line.vat_category for line in lines],
+        is_credit_note=False,
+    )
     return DocumentInput(**values)
 
 

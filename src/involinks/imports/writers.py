@@ -7,10 +7,13 @@ record is matched by its natural key first:
 * customers and suppliers by TRN (without a TRN: customers by legal name + e-mail, suppliers by
   legal name); a match is updated with the non-empty cells of the row, or left alone when nothing
   differs;
-* invoices by ``invoice_ref`` and purchase orders by ``po_ref``, through the ``import_keys`` ledger
-  (reference -> record, with a fingerprint of the imported values). The same values again leave the
-  record alone; different ones update it while it is a DRAFT; an issued invoice or a sent order is
-  never changed (skipped, with the reason).
+* invoices by ``invoice_ref`` and purchase orders by ``po_ref``, kept on the document as its
+  ``external_reference`` (unique per company). The ``import_keys`` ledger holds a fingerprint of the
+  values last imported for a reference: the same values again leave the record alone; different
+  ones update it while it is a DRAFT; an issued invoice or a sent order is never changed (skipped,
+  with the reason).
+
+New invoices of a file take a faster path (``imports.bulk``); this Writer handles the rest.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from involinks.auth.models import User
 from involinks.customers import service as customers_service
 from involinks.customers.models import Customer
 from involinks.customers.schemas import CustomerUpdate
-from involinks.errors import AppError, NotFound
+from involinks.errors import AppError
 from involinks.imports.common import ImportKind, RowError
 from involinks.imports.models import ImportKey
 from involinks.imports.validation import (
@@ -46,16 +49,16 @@ from involinks.imports.validation import (
     supplier_column,
 )
 from involinks.invoicing import service as invoicing_service
-from involinks.invoicing.models import InvoiceStatus
+from involinks.invoicing.models import Invoice, InvoiceStatus
 from involinks.invoicing.schemas import InvoiceUpdate
 from involinks.payables.purchase_orders import service as purchase_orders_service
-from involinks.payables.purchase_orders.models import PurchaseOrderStatus
+from involinks.payables.purchase_orders.models import PurchaseOrder, PurchaseOrderStatus
 from involinks.payables.purchase_orders.schemas import PurchaseOrderUpdate
 from involinks.payables.suppliers import service as suppliers_service
 from involinks.payables.suppliers.models import Supplier
 from involinks.payables.suppliers.schemas import SupplierUpdate
 
-__all__ = ["Action", "Outcome", "Writer", "row_errors_from"]
+__all__ = ["Action", "Outcome", "Writer", "fingerprint", "row_errors_from"]
 
 
 class Action(StrEnum):
@@ -197,29 +200,28 @@ class Writer:
         kind = ImportKind.INVOICES
         fp = fingerprint(record.create)
         entry = await self._ledger(kind, record.ref)
-        if entry is not None:
-            try:
-                invoice = await invoicing_service.get_invoice(self.session, entry.record_id)
-            except NotFound:
-                invoice = None  # deleted since: import it again
-            if invoice is not None:
-                if invoice.status is not InvoiceStatus.DRAFT:
-                    return Outcome(
-                        Action.SKIPPED,
-                        invoice.id,
-                        f"invoice {invoice.number or ''} is {invoice.status.value}: an issued "
-                        "invoice is never changed by an import (correct it with a credit note)",
-                    )
-                if entry.fingerprint == fp:
-                    return Outcome(Action.UNCHANGED, invoice.id, "already imported as is")
-                values = record.create.model_dump(exclude_unset=True)
-                await invoicing_service.update_draft(
-                    self.session, invoice, InvoiceUpdate(**values), user=self.user
+        query = sa.select(Invoice.id).where(Invoice.external_reference == record.ref)
+        found = (await self.session.execute(query)).scalar_one_or_none()
+        if found is not None:
+            invoice = await invoicing_service.get_invoice(self.session, found)
+            if invoice.status is not InvoiceStatus.DRAFT:
+                return Outcome(
+                    Action.SKIPPED,
+                    invoice.id,
+                    f"invoice {invoice.number or ''} is {invoice.status.value}: an issued "
+                    "invoice is never changed by an import (correct it with a credit note)",
                 )
-                self._remember(entry, kind, record.ref, invoice.id, fp)
-                await self.session.flush()
-                return Outcome(Action.UPDATED, invoice.id, "draft replaced with the new rows")
+            if entry is not None and entry.record_id == invoice.id and entry.fingerprint == fp:
+                return Outcome(Action.UNCHANGED, invoice.id, "already imported as is")
+            values = record.create.model_dump(exclude_unset=True)
+            await invoicing_service.update_draft(
+                self.session, invoice, InvoiceUpdate(**values), user=self.user
+            )
+            self._remember(entry, kind, record.ref, invoice.id, fp)
+            await self.session.flush()
+            return Outcome(Action.UPDATED, invoice.id, "draft replaced with the new rows")
         created = await invoicing_service.create_draft(self.session, record.create, user=self.user)
+        created.external_reference = record.ref
         self._remember(entry, kind, record.ref, created.id, fp)
         await self.session.flush()
         return Outcome(Action.CREATED, created.id)
@@ -228,33 +230,32 @@ class Writer:
         kind = ImportKind.PURCHASE_ORDERS
         fp = fingerprint(record.create)
         entry = await self._ledger(kind, record.ref)
-        if entry is not None:
-            try:
-                order = await purchase_orders_service.get_order(self.session, entry.record_id)
-            except NotFound:
-                order = None
-            if order is not None:
-                if order.status is not PurchaseOrderStatus.DRAFT:
-                    return Outcome(
-                        Action.SKIPPED,
-                        order.id,
-                        f"purchase order {order.number} is {order.status.value}: only a draft is "
-                        "changed by an import",
-                    )
-                if entry.fingerprint == fp:
-                    return Outcome(Action.UNCHANGED, order.id, "already imported as is")
-                values = record.create.model_dump(exclude_unset=True)
-                await purchase_orders_service.update_order(
-                    self.session, order, PurchaseOrderUpdate(**values), actor=self.user
-                )
-                self._remember(entry, kind, record.ref, order.id, fp)
-                await self.session.flush()
+        query = sa.select(PurchaseOrder.id).where(PurchaseOrder.external_reference == record.ref)
+        found = (await self.session.execute(query)).scalar_one_or_none()
+        if found is not None:
+            order = await purchase_orders_service.get_order(self.session, found)
+            if order.status is not PurchaseOrderStatus.DRAFT:
                 return Outcome(
-                    Action.UPDATED, order.id, f"draft {order.number} replaced with the new rows"
+                    Action.SKIPPED,
+                    order.id,
+                    f"purchase order {order.number} is {order.status.value}: only a draft is "
+                    "changed by an import",
                 )
+            if entry is not None and entry.record_id == order.id and entry.fingerprint == fp:
+                return Outcome(Action.UNCHANGED, order.id, "already imported as is")
+            values = record.create.model_dump(exclude_unset=True)
+            await purchase_orders_service.update_order(
+                self.session, order, PurchaseOrderUpdate(**values), actor=self.user
+            )
+            self._remember(entry, kind, record.ref, order.id, fp)
+            await self.session.flush()
+            return Outcome(
+                Action.UPDATED, order.id, f"draft {order.number} replaced with the new rows"
+            )
         created = await purchase_orders_service.create_order(
             self.session, record.create, actor=self.user
         )
+        created.external_reference = record.ref
         self._remember(entry, kind, record.ref, created.id, fp)
         await self.session.flush()
         return Outcome(Action.CREATED, created.id, f"created as {created.number}")
@@ -264,7 +265,19 @@ def _changed(existing: object, provided: Mapping[str, Any]) -> list[str]:
     return [name for name, value in provided.items() if getattr(existing, name) != value]
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    # Exact types first (a fingerprint is taken per imported document: keep it cheap), then the
+    # general rules, which give the same result for them.
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items() if item is not None}
+    if kind is list:
+        return [_plain(item) for item in value]
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, date | uuid.UUID):
@@ -278,8 +291,26 @@ def _plain(value: Any) -> Any:
 
 def fingerprint(model: BaseModel) -> str:
     """sha256 of the values, independent of how a number was written (250 vs 250.00)."""
-    canonical = json.dumps(_plain(model.model_dump()), sort_keys=True, separators=(",", ":"))
+    values = model.model_dump(exclude_none=True)
+    # The JSON encoder converts the values itself (_json_value, as _plain does), so the tree is
+    # walked once, in C. exclude_none leaves None values of plain dict fields, which _plain drops:
+    # when the text has any, it is made again from _plain's tree (same text as before).
+    canonical = _canonical(values)
+    if ":null" in canonical:
+        canonical = _canonical(_plain(values))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(values: Any) -> str:
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=_json_value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not part of a fingerprint")
 
 
 # --- service errors -> row errors ------------------------------------------------------------

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from involinks.companies.models import Company
+from involinks.core.types import UAE_TIME
 from involinks.customers.models import UAE, UAE_ENDPOINT_SCHEME, Customer
 from involinks.invoicing.document import (
     AdditionalDocumentReference,
@@ -48,7 +49,6 @@ from involinks.invoicing.document import (
     TaxTotal,
     TransactionType,
 )
-from involinks.invoicing.limits import UAE_TIME
 from involinks.invoicing.models import AED, Invoice, InvoiceAllowanceCharge, InvoiceLine
 
 PartySnapshot = dict[str, Any]

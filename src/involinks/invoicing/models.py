@@ -50,6 +50,7 @@ class InvoiceStatus(StrEnum):
     REJECTED = "REJECTED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"  # only through a credit note covering the whole invoice
+    PAID = "PAID"  # settled in full (recorded payments or the buyer's Peppol "paid" response)
 
 
 #: States in which a document is part of the books (numbered, immutable).
@@ -74,6 +75,12 @@ class Invoice(IdMixin, TimestampMixin, CompanyScoped, Base):
         sa.UniqueConstraint("company_id", "number", name="uq_invoices_company_id_number"),
         sa.Index("ix_invoices_company_id_status", "company_id", "status"),
         sa.Index("ix_invoices_company_id_issue_date", "company_id", "issue_date"),
+        sa.Index(
+            "ix_invoices_company_id_external_reference",
+            "company_id",
+            "external_reference",
+            unique=True,
+        ),
     )
 
     kind: Mapped[InvoiceKind] = mapped_column(_kind_enum, default=InvoiceKind.INVOICE)
@@ -97,6 +104,9 @@ class Invoice(IdMixin, TimestampMixin, CompanyScoped, Base):
     payment_terms: Mapped[str | None] = mapped_column(sa.Text)  # IBT-020
     purchase_order_reference: Mapped[str | None] = mapped_column(sa.String(200))  # IBT-013
     buyer_reference: Mapped[str | None] = mapped_column(sa.String(200))  # IBT-010
+    # The reference the company's own system gave it (an import's invoice_ref); unique per
+    # company, so a re-upload finds the invoice by it (migration 0013).
+    external_reference: Mapped[str | None] = mapped_column(sa.String(200))
     period_start: Mapped[date | None] = mapped_column(sa.Date)  # IBT-073
     period_end: Mapped[date | None] = mapped_column(sa.Date)  # IBT-074
     billing_frequency: Mapped[str | None] = mapped_column(sa.String(8))  # BTAE-06

@@ -131,6 +131,9 @@ class _DocumentFields(InputSchema):
 class InvoiceCreate(_DocumentFields):
     customer_id: uuid.UUID
     type_code: Literal["380", "480"] = "380"
+    # Self-billing: the company (the buyer) issues the invoice on behalf of its supplier, who is
+    # then the customer record given here; issued as PINT AE self-billing (type 389 / 261).
+    self_billing: bool = False
     issue_date: date
     currency: Currency = AED
     exchange_rate: ExchangeRateIn | None = None
@@ -144,6 +147,7 @@ class InvoiceUpdate(_DocumentFields):
 
     customer_id: uuid.UUID | None = None
     type_code: Literal["380", "480", "381", "81"] | None = None
+    self_billing: bool | None = None
     issue_date: date | None = None
     currency: Currency | None = None
     exchange_rate: ExchangeRateIn | None = None
@@ -173,6 +177,7 @@ class CreditNoteCreate(InputSchema):
 class FieldIssue:
     field: str
     message: str
+    rule_id: str | None = None  # the PINT AE rule a check anticipates, when there is one
 
 
 def resolve_rate(
@@ -508,6 +513,7 @@ class InvoiceRead(Schema):
     id: uuid.UUID
     kind: InvoiceKind
     type_code: str
+    self_billing: bool
     status: InvoiceStatus
     number: str | None
     customer_id: uuid.UUID
@@ -522,6 +528,7 @@ class InvoiceRead(Schema):
     payment_terms: str | None
     purchase_order_reference: str | None
     buyer_reference: str | None
+    external_reference: str | None  # an import's invoice_ref
     period_start: date | None
     period_end: date | None
     billing_frequency: str | None

@@ -6,7 +6,7 @@ Rules kept here (services flush, never commit; the request commits):
 * a DRAFT is freely edited and deleted; anything else is immutable (409 naming the state);
 * totals come only from ``invoicing.totals`` and are stored on the document and its lines;
 * the number is taken at finalize (``invoicing.numbering``), the plan limit checked in the same
-  transaction (``invoicing.limits``), and the seller and buyer data are snapshotted;
+  transaction (``plans.enforcement``), and the seller and buyer data are snapshotted;
 * a credit note credits a finalized invoice, never more than what remains of it (sum of its
   finalized credit notes); the one that exhausts it marks the invoice CANCELLED.
 """
@@ -27,10 +27,10 @@ from involinks.auth.models import User
 from involinks.companies.models import Company
 from involinks.compliance import service as compliance_service
 from involinks.config import Settings
-from involinks.core.types import utcnow
+from involinks.core.types import UAE_TIME, utcnow
 from involinks.customers.models import Customer
 from involinks.errors import Conflict, NotFound
-from involinks.invoicing import drafting, limits, numbering, repository
+from involinks.invoicing import drafting, numbering, repository
 from involinks.invoicing.document import Document
 from involinks.invoicing.exceptions import (
     CreditExceedsInvoice,
@@ -60,27 +60,33 @@ from involinks.invoicing.schemas import (
     SortField,
     SortOrder,
 )
+from involinks.plans import enforcement
 from involinks.storage import ArtifactStore
 
 #: Status changes made by users or by the Peppol delivery reports; CANCELLED is reached only
 #: through a credit note (see :func:`finalize`).
 TRANSITIONS: dict[InvoiceStatus, frozenset[InvoiceStatus]] = {
     InvoiceStatus.DRAFT: frozenset({InvoiceStatus.FINALIZED}),
-    InvoiceStatus.FINALIZED: frozenset({InvoiceStatus.APPROVED}),
-    InvoiceStatus.APPROVED: frozenset({InvoiceStatus.SENT}),
+    # PAID: settled in full (invoicing.payments), whether it went over Peppol or not.
+    InvoiceStatus.FINALIZED: frozenset({InvoiceStatus.APPROVED, InvoiceStatus.PAID}),
+    InvoiceStatus.APPROVED: frozenset({InvoiceStatus.SENT, InvoiceStatus.PAID}),
     InvoiceStatus.SENT: frozenset(
         {
             InvoiceStatus.DELIVERED,
             InvoiceStatus.ACCEPTED,
             InvoiceStatus.REJECTED,
             InvoiceStatus.FAILED,
+            InvoiceStatus.PAID,
         }
     ),
-    InvoiceStatus.DELIVERED: frozenset({InvoiceStatus.ACCEPTED, InvoiceStatus.REJECTED}),
-    InvoiceStatus.FAILED: frozenset({InvoiceStatus.SENT}),
-    InvoiceStatus.ACCEPTED: frozenset(),
+    InvoiceStatus.DELIVERED: frozenset(
+        {InvoiceStatus.ACCEPTED, InvoiceStatus.REJECTED, InvoiceStatus.PAID}
+    ),
+    InvoiceStatus.FAILED: frozenset({InvoiceStatus.SENT, InvoiceStatus.PAID}),
+    InvoiceStatus.ACCEPTED: frozenset({InvoiceStatus.PAID}),
     InvoiceStatus.REJECTED: frozenset(),
     InvoiceStatus.CANCELLED: frozenset(),
+    InvoiceStatus.PAID: frozenset(),
 }
 
 
@@ -201,7 +207,7 @@ async def credited_amount(session: AsyncSession, invoice: Invoice) -> Decimal:
 
 def issue_date_today() -> date:
     """Today in the UAE."""
-    return utcnow().astimezone(limits.UAE_TIME).date()
+    return utcnow().astimezone(UAE_TIME).date()
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -234,8 +240,9 @@ async def create_draft(session: AsyncSession, data: InvoiceCreate, *, user: User
     company = await _company(session, _require_company(user))
     customer = await _customer(session, data.customer_id)
     flags = drafting.flags_or_default(data.transaction_type)
-    means = data.payment_means or drafting.default_payment_means(company)
-    exchange_rate = data.exchange_rate if data.currency != AED else None
+    means = data.payment_means or drafting.default_payment_means(
+        company, self_billing=data.self_billing
+    )
     drafting.validate(
         DocumentInput(
             type_code=data.type_code,
@@ -263,28 +270,11 @@ async def create_draft(session: AsyncSession, data: InvoiceCreate, *, user: User
         company_id=company.id,
         kind=InvoiceKind.INVOICE,
         status=InvoiceStatus.DRAFT,
-        type_code=data.type_code,
         customer_id=customer.id,
         customer=customer,
-        issue_date=data.issue_date,
-        supply_date=data.supply_date,
-        due_date=data.due_date,
-        payment_terms=data.payment_terms,
-        purchase_order_reference=data.purchase_order_reference,
-        buyer_reference=data.buyer_reference,
-        period_start=data.period_start,
-        period_end=data.period_end,
-        billing_frequency=data.billing_frequency,
-        beneficiary_id=data.beneficiary_id,
-        principal_id=data.principal_id,
-        transaction_type_code=drafting.flags_code(flags),
-        notes=list(data.notes or []),
-        delivery=drafting.delivery_json(data.delivery),
-        currency=data.currency,
-        exchange_rate=exchange_rate,
         created_by_id=user.id,
+        **drafting.draft_values(data, means=means, flags=flags),
     )
-    drafting.set_payment_means(invoice, means)
     drafting.replace_lines(invoice, data.lines)
     drafting.replace_acs(invoice, data.allowances_charges)
     drafting.apply_totals(invoice)
@@ -295,7 +285,14 @@ async def create_draft(session: AsyncSession, data: InvoiceCreate, *, user: User
     return invoice
 
 
-_NOT_NULL_FIELDS = ("customer_id", "type_code", "issue_date", "currency", "lines")
+_NOT_NULL_FIELDS = (
+    "customer_id",
+    "type_code",
+    "issue_date",
+    "currency",
+    "lines",
+    "self_billing",
+)
 
 
 async def update_draft(
@@ -315,7 +312,7 @@ async def update_draft(
             FieldIssue("type_code", f"must be one of {', '.join(allowed_types)} for this document")
         )
     if invoice.is_credit_note:
-        for name in ("customer_id", "currency", "exchange_rate", "supply_date"):
+        for name in ("customer_id", "currency", "exchange_rate", "supply_date", "self_billing"):
             if name in sent:
                 issues.append(FieldIssue(name, "is taken from the credited invoice"))
     elif {"credit_reason_code", "credit_reason"} & sent:
@@ -364,6 +361,7 @@ async def update_draft(
         invoice.customer_id = invoice.customer.id
     simple = (
         "type_code",
+        "self_billing",
         "issue_date",
         "supply_date",
         "due_date",
@@ -546,9 +544,9 @@ async def finalize(
         raise InvoiceNotDraft(invoice)
     now = now or utcnow()
     company = await _company(session, invoice.company_id)
-    issues = drafting.finalize_issues(invoice, invoice.customer)
-    if issues:
-        raise InvalidDocument(issues)
+    if drafting.finalize_issues(invoice, invoice.customer):
+        # 422 with every failed rule (the pre-checks and the official layers), as /validate.
+        raise await compliance_service.draft_rejection(session, invoice, now=now)
     if invoice.is_credit_note:
         await _check_credit_fits(session, invoice, at_finalize=True)
     # The counter row stays locked until commit: the plan check below cannot race.
@@ -559,7 +557,7 @@ async def finalize(
         kind=invoice.kind,
         issue_date=invoice.issue_date,
     )
-    await limits.check_free_plan_limits(session, company, now=now, kind=invoice.kind)
+    await enforcement.check_invoice_limit(session, company, now=now, kind=invoice.kind)
     if await repository.number_taken(session, number):
         raise Conflict(
             f"The number {number} is already used; check the numbering format in the "
@@ -579,8 +577,7 @@ async def finalize(
     # --- compliance (end)
     invoice.status = InvoiceStatus.FINALIZED
     _add_event(session, invoice, InvoiceStatus.FINALIZED, user=user, note=number, at=now)
-    await session.flush()
-    await _audit_invoice(session, "invoice.finalized", invoice, user)
+    await _audit_invoice(session, "invoice.finalized", invoice, user)  # flushes all of it
     if invoice.is_credit_note:
         await _cancel_if_fully_credited(session, invoice, user=user, now=now)
     return invoice

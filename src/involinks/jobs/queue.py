@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from involinks.jobs.registry import RetryLater, get_task
+from involinks.observability import metrics
+from involinks.observability.context import bound_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -69,26 +72,50 @@ async def dispatch(name: str, kwargs: dict[str, Any]) -> None:
         if asyncio.iscoroutine(result):
             await result
         return
-    job = asyncio.get_running_loop().create_task(run_with_retries(name, kwargs))
+    # The request id travels with the job explicitly (the Celery transport does the same).
+    job = asyncio.get_running_loop().create_task(
+        run_with_retries(name, kwargs, request_id=current_request_id())
+    )
     _background.add(job)
-    job.add_done_callback(_background.discard)
+    metrics.INPROCESS_JOBS.inc()
+    job.add_done_callback(_finished)
 
 
-async def run_with_retries(name: str, kwargs: dict[str, Any]) -> Any:
+def _finished(job: asyncio.Task[Any]) -> None:
+    _background.discard(job)
+    metrics.INPROCESS_JOBS.dec()
+
+
+async def run_with_retries(
+    name: str, kwargs: dict[str, Any], *, request_id: str | None = None
+) -> Any:
+    with bound_request_id(request_id):
+        return await _attempts(name, kwargs)
+
+
+async def _attempts(name: str, kwargs: dict[str, Any]) -> Any:
     spec = get_task(name)
     attempt = 0
     while True:
+        started = time.perf_counter()
         try:
-            return await spec.func(**kwargs)
+            result = await spec.func(**kwargs)
         except RetryLater as exc:
             reason: str = str(exc)
             delay = exc.delay_seconds
+            outcome = "retried"  # asked for another attempt: not a failure
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}"
             delay = None
+            outcome = "failed"
             log.exception("task failed", extra={"task": name, "attempt": attempt})
+        else:
+            metrics.observe_task(name, "succeeded", time.perf_counter() - started)
+            return result
+        metrics.observe_task(name, outcome, time.perf_counter() - started)
         attempt += 1
         if attempt > spec.max_retries:
+            metrics.TASKS.labels(task=name, outcome="gave_up").inc()
             log.error("task gave up", extra={"task": name, "attempts": attempt, "reason": reason})
             return None
         await asyncio.sleep(

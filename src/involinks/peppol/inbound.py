@@ -11,6 +11,10 @@ The access point POSTs the UBL with signed routing headers (``inbound_signature`
   point treats these as a rejection of the message;
 * 202 with the inward invoice id when stored, 200 with the same id when the message id was
   delivered before (an access point retrying after a lost answer creates nothing new).
+
+An ApplicationResponse (Peppol BIS Invoice Response, a buyer's answer to one of the company's
+invoices) is not an inward invoice: ``peppol.responses`` stores it against the invoice it names,
+with the same 202 / 200 / 422 answers (the id is then ``buyer_response_id``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,12 @@ from involinks.peppol.inbound_signature import (
     verify_status_callback,
 )
 from involinks.peppol.participants import InvalidParticipantIdError, parse_participant_id
-from involinks.peppol.ubl_routing import UblRoutingError, read_routing
+from involinks.peppol.ubl_routing import (
+    APPLICATION_RESPONSE,
+    RoutingInfo,
+    UblRoutingError,
+    read_routing,
+)
 from involinks.storage import ArtifactStore
 
 __all__ = [
@@ -62,9 +71,10 @@ class PayloadTooLarge(AppError):
 
 @dataclass(frozen=True, slots=True)
 class InboundResult:
-    inward_invoice_id: uuid.UUID
+    inward_invoice_id: uuid.UUID | None
     message_id: str
     duplicate: bool
+    buyer_response_id: uuid.UUID | None = None
 
 
 def _secret(settings: Settings) -> str:
@@ -93,7 +103,7 @@ async def _receiver_company(session: AsyncSession, receiver_id: str) -> Company:
     return company
 
 
-def _check_addressed_to(xml: bytes, receiver_id: str) -> None:
+def _check_addressed_to(xml: bytes, receiver_id: str) -> RoutingInfo:
     try:
         routing = read_routing(xml)
     except UblRoutingError as exc:
@@ -105,6 +115,7 @@ def _check_addressed_to(xml: bytes, receiver_id: str) -> None:
             "The document's customer endpoint (IBT-049) is not the receiver it was delivered to.",
             code="routing_mismatch",
         )
+    return routing
 
 
 async def receive_document(
@@ -123,7 +134,24 @@ async def receive_document(
     except InvalidSignatureError as exc:
         raise InvalidPeppolSignature(f"Inbound document refused: {exc}.") from exc
     company = await _receiver_company(session, envelope.receiver_id)
-    _check_addressed_to(body, envelope.receiver_id)
+    routing = _check_addressed_to(body, envelope.receiver_id)
+    if routing.document_type == APPLICATION_RESPONSE:
+        from involinks.peppol import responses  # imports the peppol service
+
+        response, seen = await responses.receive_response(
+            session,
+            company=company,
+            xml=body,
+            sender_id=envelope.sender_id,
+            receiver_id=envelope.receiver_id,
+            message_id=envelope.message_id,
+        )
+        return InboundResult(
+            inward_invoice_id=None,
+            message_id=envelope.message_id,
+            duplicate=seen,
+            buyer_response_id=response.id,
+        )
     with tenancy.company_scope(session, company.id):
         earlier = (
             await session.execute(

@@ -22,9 +22,11 @@ from involinks.core.types import JSONType, UtcDateTime, utcnow
 __all__ = [
     "FINAL_STATES",
     "EventSource",
+    "PeppolInvoiceResponse",
     "PeppolProviderAccount",
     "PeppolTransmission",
     "PeppolTransmissionEvent",
+    "ResponseDirection",
     "TransmissionState",
 ]
 
@@ -170,3 +172,56 @@ class PeppolTransmissionEvent(IdMixin, CompanyScoped, Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     transmission: Mapped[PeppolTransmission] = relationship(back_populates="events", lazy="raise")
+
+
+class ResponseDirection(StrEnum):
+    OUTBOUND = "OUTBOUND"  # this company, as buyer, answers a supplier's invoice
+    INBOUND = "INBOUND"  # a buyer answered an invoice this company issued
+
+
+class PeppolInvoiceResponse(IdMixin, TimestampMixin, CompanyScoped, Base):
+    """A Peppol BIS Invoice Response (UBL ApplicationResponse) sent or received by the company.
+
+    Outbound: built when the buyer accepts, rejects or pays an inward invoice that came over
+    Peppol; the row id is the provider idempotency key and the XML is kept, so a retried job sends
+    the same bytes once. Inbound: the buyer's answer to one of our invoices, kept as evidence and
+    shown on the invoice's timeline."""
+
+    __tablename__ = "peppol_invoice_responses"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "company_id", "peppol_message_id", name="uq_peppol_invoice_responses_message"
+        ),
+    )
+
+    direction: Mapped[ResponseDirection] = mapped_column(
+        sa.Enum(ResponseDirection, native_enum=False, length=16)
+    )
+    # OUTBOUND: the inward invoice answered; INBOUND: our invoice that was answered.
+    inward_invoice_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("inward_invoices.id", ondelete="RESTRICT"), index=True
+    )
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True
+    )
+    response_code: Mapped[str] = mapped_column(sa.String(4))  # UNCL4343 subset: AP, RE, PD, ...
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    reason_code: Mapped[str | None] = mapped_column(sa.String(16))
+    document_id: Mapped[str] = mapped_column(sa.String(200))  # the response's own cbc:ID
+    document_number: Mapped[str] = mapped_column(sa.String(200))  # the invoice it answers
+    sender_id: Mapped[str] = mapped_column(sa.String(100))
+    receiver_id: Mapped[str] = mapped_column(sa.String(100))
+    document_xml: Mapped[str] = mapped_column(sa.Text)  # sent or received bytes (UTF-8)
+    status: Mapped[TransmissionState] = mapped_column(_state_enum, default=TransmissionState.QUEUED)
+    provider: Mapped[str | None] = mapped_column(sa.String(32))
+    provider_message_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    peppol_message_id: Mapped[str | None] = mapped_column(sa.String(200))  # inbound message id
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<PeppolInvoiceResponse {self.id} {self.direction} {self.response_code}>"

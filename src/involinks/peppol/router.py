@@ -29,6 +29,8 @@ from involinks.peppol.schemas import (
     StatusCallbackResult,
     TransmissionRead,
 )
+from involinks.plans.enforcement import RequireFeature
+from involinks.plans.models import Feature
 from involinks.storage import ArtifactStore, get_store
 
 __all__ = ["router"]
@@ -44,6 +46,7 @@ Store = Annotated[ArtifactStore, Depends(get_store)]
     "/invoices/{invoice_id}/send",
     response_model=TransmissionRead,
     status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(RequireFeature(Feature.PEPPOL_SENDING))],
 )
 async def send_invoice(
     invoice: InvoiceFromPath, user: CanSendInvoices, session: DbSession, settings: AppSettings
@@ -91,6 +94,7 @@ async def receive_inbound(
         inward_invoice_id=result.inward_invoice_id,
         message_id=result.message_id,
         duplicate=result.duplicate,
+        buyer_response_id=result.buyer_response_id,
     )
 
 

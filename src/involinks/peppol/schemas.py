@@ -78,9 +78,10 @@ class StatusCallbackResult(Schema):
 
 
 class InboundAccepted(Schema):
-    inward_invoice_id: uuid.UUID
+    inward_invoice_id: uuid.UUID | None  # None for a buyer's Invoice Response
     message_id: str
     duplicate: bool
+    buyer_response_id: uuid.UUID | None = None
 
 
 class ParticipantRead(Schema):

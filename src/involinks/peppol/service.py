@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
@@ -55,6 +56,7 @@ from involinks.invoicing import service as invoicing_service
 from involinks.invoicing.models import Invoice, InvoiceStatus, InvoiceStatusEvent
 from involinks.jobs import queue as job_queue
 from involinks.jobs.registry import RetryLater
+from involinks.observability.metrics import PEPPOL_SENDS
 from involinks.peppol.embedded import provider_base_url
 from involinks.peppol.models import (
     FINAL_STATES,
@@ -92,6 +94,7 @@ from involinks.storage import store_for
 __all__ = [
     "POLL_JOB",
     "SEND_JOB",
+    "SEND_MAX_ATTEMPTS_LIMIT",
     "SEND_RETRY_POLICY",
     "BuyerNotOnPeppol",
     "InvoiceNotSendable",
@@ -114,6 +117,7 @@ __all__ = [
     "queue_send",
     "resume_stalled",
     "sandbox_directory",
+    "send_retry_policy",
     "update_provider_settings",
 ]
 
@@ -125,10 +129,13 @@ log = logging.getLogger(__name__)
 SEND_JOB = "peppol.send"
 POLL_JOB = "peppol.poll_status"
 
-#: Backoff of the send job; the provider's Retry-After wins over the computed delay.
+#: Backoff of the send job with the default settings; the provider's Retry-After wins over the
+#: computed delay. ``send_retry_policy`` reads the configured one.
 SEND_RETRY_POLICY = RetryPolicy(
     max_attempts=6, base_delay=30.0, multiplier=2.0, max_delay=1800.0, jitter=0.1
 )
+#: The most attempts a configuration may ask for (``Settings.peppol_send_max_attempts``).
+SEND_MAX_ATTEMPTS_LIMIT = 100
 POLL_MIN_SECONDS = 5.0
 POLL_MAX_SECONDS = 900.0
 #: After this long without a final status we stop asking; a callback can still settle it.
@@ -482,7 +489,9 @@ class TimelineEntry(Schema):
     """One step of an invoice's life: its own status changes and its transmissions' events."""
 
     at: datetime  # when InvoLinks recorded it (one clock for the whole list)
-    kind: Literal["invoice", "transmission"]
+    # buyer_response: the buyer's Peppol Invoice Response (status ACCEPTED / REJECTED / PAID /
+    # its code); payment: a payment recorded against the invoice.
+    kind: Literal["invoice", "transmission", "buyer_response", "payment"]
     status: str
     source: str | None = None  # transmission events: request, send, poll, callback, ...
     transmission_id: uuid.UUID | None = None
@@ -490,6 +499,10 @@ class TimelineEntry(Schema):
     note: str | None = None
     reason_code: str | None = None
     occurred_at: datetime | None = None  # transmission events: the time the provider reported
+    # buyer responses: the network message id and the response's own id (the evidence).
+    message_id: str | None = None
+    document_id: str | None = None
+    amount: Decimal | None = None  # payments
 
 
 async def invoice_timeline(session: AsyncSession, invoice: Invoice) -> list[TimelineEntry]:
@@ -526,6 +539,41 @@ async def invoice_timeline(session: AsyncSession, invoice: Invoice) -> list[Time
                 occurred_at=t_event.occurred_at,
             )
             keyed.append(((t_event.recorded_at, 1), entry))
+    from involinks.invoicing.payments import InvoicePayment
+    from involinks.peppol.responses import responses_of_invoice
+
+    labels = {"AP": "ACCEPTED", "RE": "REJECTED", "PD": "PAID"}
+    for response in await responses_of_invoice(session, invoice.id):
+        entry = TimelineEntry(
+            at=response.created_at,
+            kind="buyer_response",
+            status=labels.get(response.response_code, response.response_code),
+            source="peppol",
+            note=response.reason,
+            reason_code=response.reason_code,
+            message_id=response.peppol_message_id,
+            document_id=response.document_id,
+        )
+        keyed.append(((response.created_at, 2), entry))
+    paid = (
+        (
+            await session.execute(
+                sa.select(InvoicePayment).where(InvoicePayment.invoice_id == invoice.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for payment in paid:
+        entry = TimelineEntry(
+            at=payment.recorded_at,
+            kind="payment",
+            status="PAYMENT",
+            source=payment.source.value.lower(),
+            note=payment.reference,
+            amount=payment.amount,
+        )
+        keyed.append(((payment.recorded_at, 3), entry))
     # Python's sort is stable: equal keys keep the load order (ids do not order anything).
     keyed.sort(key=lambda pair: pair[0])
     return [entry for _, entry in keyed]
@@ -829,7 +877,7 @@ async def process_send(
 ) -> None:
     """Body of the ``peppol.send`` job. Raises ``RetryLater`` when the provider asked us to come
     back; returns when the transmission is sent, final, or not ours to send any more."""
-    policy = policy or SEND_RETRY_POLICY
+    policy = policy or send_retry_policy(settings)
     prepared = await _prepare_send(sessions, transmission_id, settings)
     if prepared is None:
         return
@@ -856,15 +904,20 @@ async def process_send(
             transmission = await _load_for_job(session, transmission_id)
             if transmission is None:
                 return
+            outcome: str | None = None
             if result is not None and transmission.status is TransmissionState.QUEUED:
                 await _record_sent(session, transmission, result)
                 if not transmission.is_final:
                     job_queue.enqueue(POLL_JOB, transmission_id=str(transmission.id))
+                outcome = "sent"
             elif error is not None and transmission.status is TransmissionState.QUEUED:
                 retry_in = await _record_send_error(
                     session, transmission, error, prepared.attempt, policy, rng
                 )
+                outcome = "retry" if retry_in is not None else transmission.status.value.lower()
             await session.commit()
+        if outcome is not None:
+            PEPPOL_SENDS.labels(outcome=outcome).inc()
         await follow_ups.send()
     if retry_in is not None:
         raise RetryLater(f"provider asked to retry: {error}", delay_seconds=retry_in)
@@ -931,6 +984,19 @@ async def _record_send_error(
         reason_code=code if isinstance(code, str) else None,
     )
     return None
+
+
+def send_retry_policy(settings: Settings) -> RetryPolicy:
+    """The send job's backoff as configured (``PEPPOL_SEND_*``)."""
+    return RetryPolicy(
+        max_attempts=min(settings.peppol_send_max_attempts, SEND_MAX_ATTEMPTS_LIMIT),
+        base_delay=settings.peppol_send_backoff_seconds,
+        multiplier=SEND_RETRY_POLICY.multiplier,
+        max_delay=max(
+            settings.peppol_send_backoff_max_seconds, settings.peppol_send_backoff_seconds
+        ),
+        jitter=SEND_RETRY_POLICY.jitter,
+    )
 
 
 def poll_delay(sent_at: datetime | None, now: datetime) -> float:
@@ -1060,6 +1126,15 @@ async def handle_status_callback(
             )
         ).scalar_one_or_none()
     if company_id is None:
+        from involinks.peppol import responses  # imports this module
+
+        sent = await responses.apply_callback(
+            session, callback.message_id, callback.status, callback.reason
+        )
+        if sent is not None:  # a buyer's Invoice Response we sent: its own status only
+            return StatusCallbackResult(
+                transmission_id=sent.id, status=sent.status, duplicate=False, applied=True
+            )
         # Possibly ahead of our own bookkeeping of the send: the access point retries.
         raise NotFound("No transmission with this message id.", code="unknown_message")
     with tenancy.company_scope(session, company_id):
@@ -1171,7 +1246,10 @@ async def hosted_participants(session: AsyncSession) -> list[SandboxParticipant]
     for peppol_id, name in rows:
         try:
             participants.append(
-                SandboxParticipant(participant_id=peppol_id, name=name, hosted=True)
+                # Hosted buyers answer for themselves (peppol.responses): no simulated answer.
+                SandboxParticipant(
+                    participant_id=peppol_id, name=name, hosted=True, response="none"
+                )
             )
         except ValidationError:
             log.warning("company with an unusable Peppol id left out of the sandbox directory")

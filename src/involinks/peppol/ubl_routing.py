@@ -17,24 +17,37 @@ from involinks.peppol.participants import (
     parse_participant_id,
 )
 
-__all__ = ["RoutingInfo", "UblRoutingError", "read_routing"]
+__all__ = ["APPLICATION_RESPONSE", "RoutingInfo", "UblRoutingError", "read_routing"]
 
 _CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 _CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 _ROOTS = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "Invoice",
     "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2": "CreditNote",
+    # Peppol BIS Invoice Response 3: the buyer's answer (accepted, rejected, paid, ...).
+    "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2": "ApplicationResponse",
+}
+APPLICATION_RESPONSE = "ApplicationResponse"
+# Where each document type names its two parties (an Invoice Response has no cac:Party level).
+_PARTIES = {
+    "Invoice": ("cac:AccountingSupplierParty/cac:Party", "cac:AccountingCustomerParty/cac:Party"),
+    "CreditNote": (
+        "cac:AccountingSupplierParty/cac:Party",
+        "cac:AccountingCustomerParty/cac:Party",
+    ),
+    APPLICATION_RESPONSE: ("cac:SenderParty", "cac:ReceiverParty"),
 }
 _NS = {"cbc": _CBC, "cac": _CAC}
 
 
 class UblRoutingError(ValueError):
-    """The document cannot be routed: not UBL Invoice/CreditNote, or an endpoint id is missing."""
+    """The document cannot be routed: not a UBL Invoice, CreditNote or ApplicationResponse, or an
+    endpoint id is missing."""
 
 
 @dataclass(frozen=True, slots=True)
 class RoutingInfo:
-    document_type: str  # "Invoice" or "CreditNote"
+    document_type: str  # "Invoice", "CreditNote" or "ApplicationResponse"
     document_number: str  # cbc:ID (IBT-001)
     customization_id: str | None
     profile_id: str | None
@@ -56,8 +69,9 @@ def _text(node: etree._Element, path: str) -> str | None:
     return found.text.strip() or None
 
 
-def _endpoint(root: etree._Element, party: str) -> ParticipantId:
-    node = root.find(f"cac:{party}/cac:Party/cbc:EndpointID", _NS)
+def _endpoint(root: etree._Element, base: str) -> ParticipantId:
+    party = base.split("/")[0].removeprefix("cac:")
+    node = root.find(f"{base}/cbc:EndpointID", _NS)
     if node is None or not (node.text or "").strip():
         raise UblRoutingError(f"{party} has no cbc:EndpointID")
     scheme = node.get("schemeID", "").strip()
@@ -67,8 +81,7 @@ def _endpoint(root: etree._Element, party: str) -> ParticipantId:
         raise UblRoutingError(f"{party} endpoint: {exc}") from exc
 
 
-def _party_name(root: etree._Element, party: str) -> str | None:
-    base = f"cac:{party}/cac:Party"
+def _party_name(root: etree._Element, base: str) -> str | None:
     return _text(root, f"{base}/cac:PartyName/cbc:Name") or _text(
         root, f"{base}/cac:PartyLegalEntity/cbc:RegistrationName"
     )
@@ -82,7 +95,10 @@ def read_routing(xml: bytes) -> RoutingInfo:
     qname = etree.QName(root)
     document_type = _ROOTS.get(qname.namespace or "")
     if document_type is None or qname.localname != document_type:
-        raise UblRoutingError("root element is not a UBL 2.1 Invoice or CreditNote")
+        raise UblRoutingError(
+            "root element is not a UBL 2.1 Invoice, CreditNote or ApplicationResponse"
+        )
+    sender, receiver = _PARTIES[document_type]
     number = _text(root, "cbc:ID")
     if number is None:
         raise UblRoutingError("document has no cbc:ID")
@@ -91,8 +107,8 @@ def read_routing(xml: bytes) -> RoutingInfo:
         document_number=number,
         customization_id=_text(root, "cbc:CustomizationID"),
         profile_id=_text(root, "cbc:ProfileID"),
-        sender=_endpoint(root, "AccountingSupplierParty"),
-        receiver=_endpoint(root, "AccountingCustomerParty"),
-        sender_name=_party_name(root, "AccountingSupplierParty"),
-        receiver_name=_party_name(root, "AccountingCustomerParty"),
+        sender=_endpoint(root, sender),
+        receiver=_endpoint(root, receiver),
+        sender_name=_party_name(root, sender),
+        receiver_name=_party_name(root, receiver),
     )

@@ -10,7 +10,8 @@ documented endpoints with the secret key as a Bearer token and form-encoded bodi
 
 Stripe answers errors as `{"error": {"type", "code", "message", "param"}}`; they become
 `BillingError` (502) with Stripe's message. The plan switch itself happens when the payment is
-confirmed (Stripe's `checkout.session.completed` webhook), which is not part of this adapter.
+confirmed: Stripe's signed webhook (`checkout.session.completed`, then subscription updates),
+handled by `involinks.plans.webhooks`.
 """
 
 from __future__ import annotations

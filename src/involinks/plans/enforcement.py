@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,13 +33,11 @@ from involinks.auth.models import User
 from involinks.companies.models import Company
 from involinks.core import tenancy
 from involinks.core.db import DbSession
-from involinks.core.types import utcnow
+from involinks.core.types import UAE_TIME, utcnow
 from involinks.errors import Forbidden, PaymentRequired
 from involinks.invoicing.models import Invoice, InvoiceKind
 from involinks.plans.defaults import FREE, fallback_plan
 from involinks.plans.models import Feature, SubscriptionPlan
-
-UAE_TIME = timezone(timedelta(hours=4), "GST")
 
 
 def month_start(now: datetime) -> datetime:

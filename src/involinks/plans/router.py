@@ -1,5 +1,6 @@
-"""Plans: the public list (/plans), the super admin's editor (/admin/plans, /admin/companies/{id}/plan)
-and a company's own usage and checkout (/company/usage, /company/plan/checkout)."""
+"""Plans: the public list (/plans), the super admin's editor (/admin/plans, /admin/companies/{id}/plan),
+a company's own usage and checkout (/company/usage, /company/plan/checkout) and Stripe's signed
+webhook (/billing/stripe/webhook)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from involinks.auth.permissions import Permission
 from involinks.companies.service import current_company
 from involinks.core.db import DbSession
 from involinks.core.rate_limit import Clock
-from involinks.plans import enforcement
+from involinks.plans import enforcement, webhooks
 from involinks.plans import service as plans_service
 from involinks.plans.billing import StripeBilling, billing_from_settings
 from involinks.plans.models import SubscriptionPlan
@@ -26,11 +27,13 @@ from involinks.plans.schemas import (
     PlanRead,
     PlanWrite,
     UsageRead,
+    WebhookResult,
 )
 
 public_router = APIRouter(prefix="/plans", tags=["plans"])
 admin_router = APIRouter(prefix="/admin", tags=["plans"])
 company_router = APIRouter(prefix="/company", tags=["plans"])
+billing_router = APIRouter(prefix="/billing", tags=["plans"])
 
 PlatformAdmin = Annotated[User, Depends(require(Permission.PLATFORM_ADMIN))]
 CompanyReader = Annotated[User, Depends(require(Permission.COMPANY_READ))]
@@ -117,4 +120,21 @@ async def start_checkout(
     return CheckoutOut(session_id=checkout.id, checkout_url=checkout.url)
 
 
-routers = (public_router, admin_router, company_router)
+@billing_router.post("/stripe/webhook", response_model=WebhookResult)
+async def stripe_webhook(
+    request: Request, session: DbSession, settings: AppSettings, clock: Now
+) -> WebhookResult:
+    """Stripe's events about plan payments (signed; 503 while no webhook secret is set)."""
+    body = await request.body()
+    webhooks.verify_signature(
+        body,
+        request.headers.get("Stripe-Signature"),
+        settings.stripe_webhook_secret.get_secret_value(),
+        now=int(clock().timestamp()),
+        tolerance=settings.stripe_webhook_tolerance_seconds,
+    )
+    outcome = await webhooks.handle_event(session, webhooks.parse_event(body))
+    return WebhookResult.model_validate(outcome)
+
+
+routers = (public_router, admin_router, company_router, billing_router)

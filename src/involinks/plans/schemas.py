@@ -81,3 +81,14 @@ class CheckoutIn(InputSchema):
 class CheckoutOut(Schema):
     session_id: str
     checkout_url: str
+
+
+class WebhookResult(Schema):
+    """What a Stripe event did (an event that changes nothing is still acknowledged)."""
+
+    event_id: str
+    event_type: str
+    handled: bool
+    detail: str
+    company_id: uuid.UUID | None = None
+    plan_code: str | None = None

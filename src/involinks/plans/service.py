@@ -144,9 +144,24 @@ async def assign_plan(
             f"The {plan.name} plan is no longer offered; activate it first or choose another.",
             code="plan_inactive",
         )
+    await switch_plan(session, company, plan, actor=actor)
+    return company
+
+
+async def switch_plan(
+    session: AsyncSession,
+    company: Company,
+    plan: SubscriptionPlan,
+    *,
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Put `company` on `plan` and audit the change in its chain (`actor` None: the payment
+    provider). The caller holds the company row locked. Same plan: nothing happens."""
     previous = company.plan_code
     if previous == plan.code:
-        return company
+        await session.flush()  # other changes the caller made to the row
+        return
     company.plan_code = plan.code
     await session.flush()
     await audit.record(
@@ -156,9 +171,8 @@ async def assign_plan(
         company_id=company.id,
         subject_type="company",
         subject_id=str(company.id),
-        details={"from": previous, "to": plan.code},
+        details={"from": previous, "to": plan.code, **(details or {})},
     )
-    return company
 
 
 async def start_checkout(

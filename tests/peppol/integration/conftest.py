@@ -53,7 +53,11 @@ from tests.customers.factories import create_customer, invoice_payload
 from tests.factories import auth_headers, create_company, create_user
 
 SANDBOX_KEY = "integration-sandbox-key"
-CLIENT_TIMEOUT = 0.5  # seconds; injected hangs last longer
+# The provider client's timeout. Generous: on a busy machine a fault-free request can take well
+# over half a second, and must not turn into a timeout (and a parked retry) in tests that are not
+# about timeouts. Tests of timeouts set SHORT_TIMEOUT and hang the sandbox longer.
+CLIENT_TIMEOUT = 30.0
+SHORT_TIMEOUT = 0.5
 
 
 def body(response: httpx.Response, status: int) -> Any:
@@ -290,6 +294,8 @@ async def network(
             "inbound_secret": settings.peppol_inbound_secret,
             "status_callback_url": f"{relay_url}/api/v1/peppol/status-callback",
             "seed": 11,
+            # The app answers through the relay; a busy machine must not make that a failure.
+            "outbound_timeout_seconds": 60.0,
             **sandbox_options,
         }
         sandbox_url = stack.enter_context(
@@ -303,7 +309,9 @@ async def network(
                 "peppol_timeout_seconds": CLIENT_TIMEOUT,
             }
         )
-        async with httpx.AsyncClient(base_url=sandbox_url, timeout=30) as admin:
+        # A clock advance delivers everything that is due, one message after another: with a
+        # few hundred messages on a busy machine that takes a while.
+        async with httpx.AsyncClient(base_url=sandbox_url, timeout=300) as admin:
             yield Network(sandbox_url, admin, relayed)
         app.state.settings = settings
 

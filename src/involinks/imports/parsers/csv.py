@@ -61,7 +61,8 @@ class CsvTable:
             record = self._next_record(number)
             if record is None:
                 return
-            yield SheetRow(number, tuple(_cell(value) for value in record))
+            # _cell inlined: this runs for every cell of the file.
+            yield SheetRow(number, tuple([value.strip() or None for value in record]))
 
 
 def _cell(value: str) -> str | None:
@@ -71,7 +72,15 @@ def _cell(value: str) -> str | None:
 
 def _sniff_delimiter(line: str, known_columns: frozenset[str]) -> str:
     def score(delimiter: str) -> tuple[int, int]:
-        fields = next(csv.reader([line], delimiter=delimiter), [])
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error as exc:
+            # A stray carriage return inside the header (old Mac line endings, or not text at all).
+            raise FileProblem(
+                f"The header row cannot be read as CSV ({exc}); save the file with Windows or "
+                "Unix line endings and upload it again.",
+                code="malformed_csv",
+            ) from exc
         known = sum(1 for field in fields if normalise_header(field) in known_columns)
         return known, len(fields)
 

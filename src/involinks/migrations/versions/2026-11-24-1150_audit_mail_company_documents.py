@@ -24,6 +24,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import involinks.core.types
+from involinks.migrations import tenant_rls
 
 revision: str = "0003"
 down_revision: str | None = "0001"
@@ -32,8 +33,6 @@ depends_on: str | Sequence[str] | None = None
 
 APP_ROLE = "involinks_app"
 RLS_TABLES = ("users", "audit_events", "company_documents")
-_TENANT_MATCH = "company_id = NULLIF(current_setting('involinks.company_id', true), '')::uuid"
-_SCOPE = "current_setting('involinks.scope', true)"
 
 
 def _json() -> sa.types.TypeEngine[Any]:
@@ -215,25 +214,14 @@ def _postgres_row_level_security() -> None:
     op.execute(f"REVOKE SELECT, UPDATE, DELETE, TRUNCATE ON mail_outbox FROM {APP_ROLE}")
 
     for table in RLS_TABLES:
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY {table}_tenant ON {table} FOR ALL "
-            f"USING ({_TENANT_MATCH} OR {_SCOPE} = 'system') "
-            f"WITH CHECK ({_TENANT_MATCH} OR {_SCOPE} = 'system')"
-        )
-        op.execute(
-            f"CREATE POLICY {table}_platform_read ON {table} FOR SELECT "
-            f"USING ({_SCOPE} = 'platform_read')"
-        )
+        tenant_rls.enable(table)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         for table in RLS_TABLES:
-            op.execute(f"DROP POLICY IF EXISTS {table}_platform_read ON {table}")
-            op.execute(f"DROP POLICY IF EXISTS {table}_tenant ON {table}")
-            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+            tenant_rls.disable(table)
         op.execute("DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events")
         op.execute("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
         op.execute("DROP FUNCTION IF EXISTS involinks_audit_append_only()")

@@ -15,6 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import involinks.core.types
+from involinks.migrations import tenant_rls
 
 revision: str = "0007"
 down_revision: str | None = "0001"
@@ -22,8 +23,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 RLS_TABLES = ("imports", "import_keys")
-_TENANT_MATCH = "company_id = NULLIF(current_setting('involinks.company_id', true), '')::uuid"
-_SCOPE = "current_setting('involinks.scope', true)"
 
 
 def upgrade() -> None:
@@ -161,24 +160,13 @@ def upgrade() -> None:
 
     if op.get_bind().dialect.name == "postgresql":
         for table in RLS_TABLES:
-            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            op.execute(
-                f"CREATE POLICY {table}_tenant ON {table} FOR ALL "
-                f"USING ({_TENANT_MATCH} OR {_SCOPE} = 'system') "
-                f"WITH CHECK ({_TENANT_MATCH} OR {_SCOPE} = 'system')"
-            )
-            op.execute(
-                f"CREATE POLICY {table}_platform_read ON {table} FOR SELECT "
-                f"USING ({_SCOPE} = 'platform_read')"
-            )
+            tenant_rls.enable(table)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in RLS_TABLES:
-            op.execute(f"DROP POLICY IF EXISTS {table}_platform_read ON {table}")
-            op.execute(f"DROP POLICY IF EXISTS {table}_tenant ON {table}")
-            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+            tenant_rls.disable(table)
     with op.batch_alter_table("import_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_keys_import_id"))
         batch_op.drop_index(batch_op.f("ix_import_keys_company_id"))

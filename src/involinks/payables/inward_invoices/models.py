@@ -29,6 +29,8 @@ class InwardInvoiceStatus(StrEnum):
     READY_TO_PAY = "READY_TO_PAY"  # full match, or variance approved
     ON_HOLD = "ON_HOLD"
     DISPUTED = "DISPUTED"
+    REJECTED = "REJECTED"  # refused for good; the supplier credits it and issues a new one
+    PAID = "PAID"
 
 
 class InwardInvoice(IdMixin, TimestampMixin, CompanyScoped, Base):

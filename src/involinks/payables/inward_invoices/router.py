@@ -8,12 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, status
 
+from involinks.analytics.sql import uae_today
 from involinks.auth.dependencies import AppSettings, require
 from involinks.auth.models import User
 from involinks.auth.permissions import Permission
 from involinks.compliance.validation import ValidationIssue, ValidationResult
 from involinks.core.db import DbSession
 from involinks.core.schemas import Page
+from involinks.core.types import utcnow
 from involinks.errors import NotFound, Unprocessable
 from involinks.payables import inbox
 from involinks.payables.inward_invoices import service, workflow
@@ -24,6 +26,7 @@ from involinks.payables.inward_invoices.schemas import (
     InwardInvoiceListItem,
     InwardInvoiceRead,
     InwardInvoiceUploadRead,
+    MarkPaidIn,
     NoteIn,
     ReasonIn,
     ValidationIssueRead,
@@ -232,4 +235,40 @@ async def release_inward_invoice(
 ) -> InwardInvoiceRead:
     invoice = await service.get_invoice(session, invoice_id, for_update=True)
     await workflow.release(session, invoice, actor=user)
+    return await to_read(session, await service.get_invoice(session, invoice_id))
+
+
+@router.post("/{invoice_id}/accept", response_model=InwardInvoiceRead)
+async def accept_inward_invoice(
+    invoice_id: uuid.UUID, user: CanManageAP, session: DbSession
+) -> InwardInvoiceRead:
+    """Accept an invoice ready to pay; over Peppol the supplier is told (Invoice Response AP)."""
+    invoice = await service.get_invoice(session, invoice_id, for_update=True)
+    await workflow.accept(session, invoice, actor=user)
+    return await to_read(session, await service.get_invoice(session, invoice_id))
+
+
+@router.post("/{invoice_id}/reject", response_model=InwardInvoiceRead)
+async def reject_inward_invoice(
+    invoice_id: uuid.UUID, data: ReasonIn, user: CanManageAP, session: DbSession
+) -> InwardInvoiceRead:
+    """Reject for good (the supplier credits and reissues); over Peppol with the reason (RE)."""
+    invoice = await service.get_invoice(session, invoice_id, for_update=True)
+    await workflow.reject(session, invoice, reason=data.reason, actor=user)
+    return await to_read(session, await service.get_invoice(session, invoice_id))
+
+
+@router.post("/{invoice_id}/mark-paid", response_model=InwardInvoiceRead)
+async def mark_inward_invoice_paid(
+    invoice_id: uuid.UUID, data: MarkPaidIn, user: CanManageAP, session: DbSession
+) -> InwardInvoiceRead:
+    """Record that a ready-to-pay invoice was paid; over Peppol the supplier is told (PD)."""
+    invoice = await service.get_invoice(session, invoice_id, for_update=True)
+    await workflow.mark_paid(
+        session,
+        invoice,
+        paid_on=data.paid_on or uae_today(utcnow()),
+        reference=data.reference,
+        actor=user,
+    )
     return await to_read(session, await service.get_invoice(session, invoice_id))

@@ -86,6 +86,11 @@ class NoteIn(InputSchema):
     note: str = Field(min_length=1, max_length=2000)
 
 
+class MarkPaidIn(InputSchema):
+    paid_on: date | None = None  # today (UAE) when left out
+    reference: str | None = Field(default=None, max_length=200)
+
+
 class InwardInvoiceLineRead(Schema):
     id: uuid.UUID
     position: int

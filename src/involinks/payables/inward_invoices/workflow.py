@@ -8,11 +8,19 @@
                       matched or the variance was approved, NEEDS_REVIEW otherwise);
                       DISPUTED -> matched again, status from the new result
     match (on demand): RECEIVED / NEEDS_REVIEW / READY_TO_PAY
+    accept:           READY_TO_PAY stays READY_TO_PAY (the buyer's "accepted" for the supplier)
+    reject:           RECEIVED / NEEDS_REVIEW / ON_HOLD / DISPUTED -> REJECTED (final; its consumed
+                      quantities are released; the supplier must credit it and reissue)
+    mark paid:        READY_TO_PAY -> PAID (final)
 
-Anything else is a 409. Each action is kept in the invoice history and the audit log.
+Anything else is a 409. Each action is kept in the invoice history and the audit log. An invoice
+received over Peppol gets the buyer's answer back as a Peppol Invoice Response (AP accepted,
+RE rejected with the reason, PD paid; ``peppol.responses``), sent by a job after the request.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,12 +32,16 @@ from involinks.payables.inward_invoices.models import InwardInvoice, InwardInvoi
 from involinks.payables.matching import service as matching_service
 from involinks.payables.matching.engine import MatchStatus
 from involinks.payables.matching.models import InvoiceMatch
+from involinks.peppol import responses
+from involinks.peppol.invoice_response import ResponseCode
 
 St = InwardInvoiceStatus
 APPROVABLE_MATCHES = frozenset({MatchStatus.VARIANCE_DETECTED, MatchStatus.PARTIAL_MATCH})
 DISPUTABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.READY_TO_PAY, St.ON_HOLD})
 HOLDABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.READY_TO_PAY})
 MATCHABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.READY_TO_PAY})
+REJECTABLE = frozenset({St.RECEIVED, St.NEEDS_REVIEW, St.ON_HOLD, St.DISPUTED})
+PAYABLE = frozenset({St.READY_TO_PAY})
 
 
 class InvalidInvoiceAction(Conflict):
@@ -126,3 +138,79 @@ async def match_now(session: AsyncSession, invoice: InwardInvoice, *, actor: Use
     if invoice.status not in MATCHABLE:
         raise _refuse(invoice, "matched now", " Release it first.")
     return await matching_service.match_invoice(session, invoice, actor=actor, trigger="manual")
+
+
+async def _answer(
+    session: AsyncSession,
+    invoice: InwardInvoice,
+    code: ResponseCode,
+    *,
+    actor: User,
+    reason: str | None = None,
+) -> None:
+    queued = await responses.queue_response(session, invoice, code, actor=actor, reason=reason)
+    if queued is not None:
+        await history.record(
+            session,
+            invoice,
+            "response_queued",
+            actor=actor,
+            note=f"Peppol Invoice Response {code.value} to {queued.receiver_id}",
+            details={"response_id": str(queued.id), "response_code": code.value},
+        )
+
+
+async def accept(session: AsyncSession, invoice: InwardInvoice, *, actor: User) -> InwardInvoice:
+    if invoice.status not in PAYABLE:
+        raise _refuse(invoice, "accepted", " Match it or approve its variance first.")
+    await history.record(session, invoice, "accepted", actor=actor, from_status=invoice.status)
+    await _answer(session, invoice, ResponseCode.ACCEPTED, actor=actor)
+    return invoice
+
+
+async def reject(
+    session: AsyncSession, invoice: InwardInvoice, *, reason: str, actor: User
+) -> InwardInvoice:
+    if invoice.status not in REJECTABLE:
+        raise _refuse(invoice, "rejected")
+    previous = invoice.status
+    if previous is not St.DISPUTED:  # a dispute released them already
+        await matching_service.release_consumption(session, invoice)
+    invoice.status = St.REJECTED
+    invoice.status_reason = reason
+    await history.record(
+        session, invoice, "rejected", actor=actor, from_status=previous, note=reason
+    )
+    await _answer(session, invoice, ResponseCode.REJECTED, actor=actor, reason=reason)
+    return invoice
+
+
+async def mark_paid(
+    session: AsyncSession,
+    invoice: InwardInvoice,
+    *,
+    paid_on: date,
+    reference: str | None,
+    actor: User,
+) -> InwardInvoice:
+    if invoice.status not in PAYABLE:
+        raise _refuse(invoice, "marked paid", " Only an invoice ready to pay is paid.")
+    previous = invoice.status
+    invoice.status = St.PAID
+    invoice.status_reason = None
+    note = f"Paid on {paid_on.isoformat()}" + (f", reference {reference}" if reference else "")
+    await history.record(
+        session,
+        invoice,
+        "paid",
+        actor=actor,
+        from_status=previous,
+        note=note,
+        details={
+            "paid_on": paid_on.isoformat(),
+            "reference": reference,
+            "amount": str(invoice.payable_amount),
+        },
+    )
+    await _answer(session, invoice, ResponseCode.PAID, actor=actor)
+    return invoice

@@ -24,9 +24,20 @@ class PurchaseOrderStatus(StrEnum):
 
 class PurchaseOrder(IdMixin, TimestampMixin, CompanyScoped, Base):
     __tablename__ = "purchase_orders"
-    __table_args__ = (sa.UniqueConstraint("company_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "number"),
+        sa.Index(
+            "ix_purchase_orders_company_id_external_reference",
+            "company_id",
+            "external_reference",
+            unique=True,
+        ),
+    )
 
     number: Mapped[str] = mapped_column(sa.String(32))
+    # The reference the company's own system gave it (an import's po_ref); unique per company,
+    # so a re-upload finds the order by it (migration 0013).
+    external_reference: Mapped[str | None] = mapped_column(sa.String(200))
     supplier_id: Mapped[uuid.UUID] = mapped_column(
         sa.Uuid, sa.ForeignKey("suppliers.id", ondelete="RESTRICT"), index=True
     )

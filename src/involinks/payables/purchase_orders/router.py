@@ -23,6 +23,8 @@ from involinks.payables.purchase_orders.schemas import (
 from involinks.storage import StoreDep
 
 router = APIRouter(prefix="/purchase-orders", tags=["purchase-orders"])
+# The supplier's signed download link needs no sign-in, so it stays outside the plan-gated router.
+public_router = APIRouter(prefix="/purchase-orders", tags=["purchase-orders"])
 
 CanReadAP = Annotated[User, Depends(require(Permission.AP_READ))]
 CanManageAP = Annotated[User, Depends(require(Permission.AP_MANAGE))]
@@ -140,7 +142,7 @@ async def get_purchase_order_pdf(
     return _pdf_response(order, await service.read_pdf(session, order, store))
 
 
-@router.get(
+@public_router.get(
     "/{order_id}/document",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},

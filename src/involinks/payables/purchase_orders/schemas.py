@@ -87,6 +87,7 @@ class PurchaseOrderLineRead(Schema):
 class PurchaseOrderListItem(Schema):
     id: uuid.UUID
     number: str
+    external_reference: str | None  # an import's po_ref
     status: PurchaseOrderStatus
     supplier: SupplierBrief
     order_date: date

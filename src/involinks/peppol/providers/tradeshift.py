@@ -62,6 +62,7 @@ API = "/rest/external"
 DEFAULT_DOCUMENT_PROFILES = {
     "Invoice": "peppol.pint.ae.invoice.ubl.2.1",
     "CreditNote": "peppol.pint.ae.creditnote.ubl.2.1",
+    "ApplicationResponse": "peppol.bis.invoice-response.ubl.2.1",
 }
 _PEPPOL_SCHEMES = {"peppol", "iso6523-actorid-upis"}
 

@@ -43,6 +43,7 @@ def _summary(message: SandboxMessage) -> dict[str, Any]:
     return {
         "message_id": message.message_id,
         "api": message.api,
+        "document_type": message.document_type,
         "status": message.status,
         "reason_code": message.reason_code,
         "document_number": message.document_number,

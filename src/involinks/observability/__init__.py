@@ -1,0 +1,1 @@
+"""Production observability: request ids, Prometheus metrics, the /metrics endpoint."""
