@@ -44,6 +44,13 @@ def _axe_source() -> str:
 
 def run_axe(page: Page) -> list[Violation]:
     """Runs every axe rule on the current document and returns the violations found."""
+    # Transitions still running (a notification fading in) blend colours and fail the contrast
+    # rule on what is only a passing frame: let them finish first.
+    page.evaluate(
+        "() => Promise.race([Promise.allSettled(document.getAnimations()"
+        ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+        ".map(a => a.finished)), new Promise(r => setTimeout(r, 2000))])"
+    )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source() + "\n;undefined")
     raw: list[dict[str, Any]] = page.evaluate(

@@ -1,4 +1,14 @@
 import {
+  IconFileImport,
+  IconInbox,
+  IconShoppingCart,
+  IconTruckDelivery,
+  IconBuildingCheck,
+  IconChartBar,
+  IconFileText,
+  IconListDetails,
+  IconMail,
+  IconSettings,
   IconFileInvoice,
   IconLayoutDashboard,
   IconShieldLock,
@@ -12,7 +22,22 @@ import { useMe } from '@/lib/auth';
 import { type Permission, hasPermission } from '@/lib/permissions';
 
 type NavEntry = Omit<NavItem, 'label'> & {
-  labelKey: 'nav.dashboard' | 'nav.invoices' | 'nav.customers' | 'nav.team' | 'nav.security';
+  labelKey:
+    | 'nav.dashboard'
+    | 'nav.invoices'
+    | 'nav.customers'
+    | 'nav.team'
+    | 'nav.security'
+    | 'payables.nav.inbox'
+    | 'payables.nav.orders'
+    | 'payables.nav.suppliers'
+    | 'imports.nav'
+    | 'admin.nav.overview'
+    | 'admin.nav.companies'
+    | 'admin.nav.plans'
+    | 'admin.nav.outbox'
+    | 'contentManager.nav'
+    | 'settings.nav';
   /** Shown only to roles with this permission (the API checks again). */
   permission?: Permission;
   /** Shown only to users of a company (not to platform super admins). */
@@ -42,7 +67,73 @@ const NAVIGATION: NavEntry[] = [
     permission: 'customer:manage',
     companyOnly: true,
   },
+  {
+    to: '/payables',
+    labelKey: 'payables.nav.inbox',
+    icon: IconInbox,
+    permission: 'ap:read',
+    companyOnly: true,
+  },
+  {
+    to: '/purchase-orders',
+    labelKey: 'payables.nav.orders',
+    icon: IconShoppingCart,
+    permission: 'ap:read',
+    companyOnly: true,
+  },
+  {
+    to: '/suppliers',
+    labelKey: 'payables.nav.suppliers',
+    icon: IconTruckDelivery,
+    permission: 'ap:read',
+    companyOnly: true,
+  },
+  {
+    to: '/imports',
+    labelKey: 'imports.nav',
+    icon: IconFileImport,
+    permission: 'import:run',
+    companyOnly: true,
+  },
   { to: '/team', labelKey: 'nav.team', icon: IconUsersGroup, permission: 'team:manage' },
+  {
+    to: '/settings',
+    labelKey: 'settings.nav',
+    icon: IconSettings,
+    permission: 'company:settings',
+    companyOnly: true,
+  },
+  {
+    to: '/admin',
+    labelKey: 'admin.nav.overview',
+    icon: IconChartBar,
+    permission: 'platform:admin',
+    end: true,
+  },
+  {
+    to: '/admin/companies',
+    labelKey: 'admin.nav.companies',
+    icon: IconBuildingCheck,
+    permission: 'platform:admin',
+  },
+  {
+    to: '/admin/plans',
+    labelKey: 'admin.nav.plans',
+    icon: IconListDetails,
+    permission: 'platform:admin',
+  },
+  {
+    to: '/admin/outbox',
+    labelKey: 'admin.nav.outbox',
+    icon: IconMail,
+    permission: 'platform:admin',
+  },
+  {
+    to: '/admin/content',
+    labelKey: 'contentManager.nav',
+    icon: IconFileText,
+    permission: 'content:manage',
+  },
   { to: '/account/security', labelKey: 'nav.security', icon: IconShieldLock },
 ];
 

@@ -60,6 +60,48 @@ export const signedInRoutes: RouteObject[] = [
     ...page(async () => ({ Component: (await import('@/app/routes/customers')).CustomersRoute })),
   },
   {
+    path: 'suppliers',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/suppliers')).SuppliersRoute,
+    })),
+  },
+  {
+    path: 'purchase-orders',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/purchase-orders')).PurchaseOrdersRoute,
+    })),
+  },
+  {
+    path: 'purchase-orders/new',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/purchase-order-create'))
+        .CreatePurchaseOrderRoute,
+    })),
+  },
+  {
+    path: 'purchase-orders/:orderId',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/purchase-order-detail'))
+        .PurchaseOrderDetailRoute,
+    })),
+  },
+  {
+    path: 'payables',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/inbox')).PayablesInboxRoute,
+    })),
+  },
+  {
+    path: 'payables/:invoiceId',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/inward-invoice')).InwardInvoiceRoute,
+    })),
+  },
+  {
+    path: 'imports',
+    ...page(async () => ({ Component: (await import('@/app/routes/imports')).ImportsRoute })),
+  },
+  {
     path: 'team',
     ...page(async () => ({ Component: (await import('@/app/routes/team')).TeamRoute })),
   },
@@ -68,6 +110,40 @@ export const signedInRoutes: RouteObject[] = [
     ...page(async () => ({
       Component: (await import('@/app/routes/account-security')).AccountSecurityRoute,
     })),
+  },
+  {
+    path: 'admin',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/admin/overview')).AdminOverviewRoute,
+    })),
+  },
+  {
+    path: 'admin/companies',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/admin/companies')).AdminCompaniesRoute,
+    })),
+  },
+  {
+    path: 'admin/plans',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/admin/plans')).AdminPlansRoute,
+    })),
+  },
+  {
+    path: 'admin/outbox',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/admin/outbox')).AdminOutboxRoute,
+    })),
+  },
+  {
+    path: 'admin/content',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/admin/content')).ContentManagerRoute,
+    })),
+  },
+  {
+    path: 'settings',
+    ...page(async () => ({ Component: (await import('@/app/routes/settings')).SettingsRoute })),
   },
 ];
 

@@ -4,9 +4,15 @@ import { useTranslation } from 'react-i18next';
 
 import { ApiError } from '@/lib/api';
 
-export type FieldProblem = { field: string; message: string; rule_id?: string };
+export type FieldProblem = {
+  field: string;
+  message: string;
+  rule_id?: string;
+  /** Where in the UBL document a rule failed (XPath), when it maps to no form field. */
+  location?: string;
+};
 
-/** The per-field problems of a 422 answer ({field, message, rule_id?}), if any. */
+/** The per-field problems of a 422 answer ({field, message, rule_id?, location?}), if any. */
 export function fieldProblems(error: unknown): FieldProblem[] {
   if (!(error instanceof ApiError) || !Array.isArray(error.details)) return [];
   return error.details.flatMap((item: unknown) => {
@@ -18,6 +24,7 @@ export function fieldProblems(error: unknown): FieldProblem[] {
         field: typeof record.field === 'string' ? record.field : '',
         message: record.message,
         ...(typeof record.rule_id === 'string' ? { rule_id: record.rule_id } : {}),
+        ...(typeof record.location === 'string' ? { location: record.location } : {}),
       },
     ];
   });
@@ -48,9 +55,16 @@ type ApiErrorAlertProps = {
  * message, which says why (e.g. a 403 names the permission or the company status).
  */
 export function ApiErrorAlert({ error, withDetails = false }: ApiErrorAlertProps) {
+  const { t } = useTranslation();
   const title = useErrorTitle()(error);
   if (error === null || error === undefined) return null;
-  const message = error instanceof Error ? error.message : String(error);
+  // No answer at all: the client's own words, in the user's language.
+  const offline = error instanceof ApiError && error.status === 0;
+  const message = offline
+    ? t('errors.networkBody')
+    : error instanceof Error
+      ? error.message
+      : String(error);
   const forbidden = error instanceof ApiError && error.status === 403;
   const problems = withDetails ? fieldProblems(error) : [];
   return (

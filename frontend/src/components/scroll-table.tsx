@@ -15,6 +15,9 @@ export function ScrollTable({ minWidth, label, children }: ScrollTableProps) {
       tabIndex={0}
       role="region"
       aria-label={label}
+      // Visually hidden headers are absolutely positioned: without this they would sit at the
+      // table's far edge outside the scrolling box and widen the whole page on a phone.
+      style={{ position: 'relative' }}
     >
       {children}
     </Table.ScrollContainer>

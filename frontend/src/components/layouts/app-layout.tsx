@@ -39,8 +39,24 @@ export function AppLayout() {
               <Button component={Link} to="/login" variant="default" size="xs" visibleFrom="xs">
                 {t('nav.signIn')}
               </Button>
-              <Button component={Link} to="/register" size="xs" data-testid="register-link">
+              <Button
+                component={Link}
+                to="/register"
+                size="xs"
+                visibleFrom="sm"
+                data-testid="register-link"
+              >
                 {t('nav.register')}
+              </Button>
+              {/* A phone's header has room for the short label only. */}
+              <Button
+                component={Link}
+                to="/register"
+                size="xs"
+                hiddenFrom="sm"
+                data-testid="register-link-short"
+              >
+                {t('nav.registerShort')}
               </Button>
             </Group>
           </Group>

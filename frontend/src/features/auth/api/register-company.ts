@@ -17,6 +17,16 @@ export type RegisteredCompany = {
   legal_name: string;
   status: string;
   email: string;
+  /** Lets the sign-up form attach the trade licence before anyone can sign in. */
+  upload_token: string;
+};
+
+export type RegistrationDocument = {
+  id: string;
+  kind: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
 };
 
 /** POST /auth/register-company: the company waits for approval by the platform team. */
@@ -25,4 +35,30 @@ export const registerCompany = (input: RegisterCompanyInput) =>
 
 export function useRegisterCompany() {
   return useMutation({ mutationFn: registerCompany });
+}
+
+export type UploadRegistrationDocumentInput = {
+  uploadToken: string;
+  file: File;
+  kind: 'trade_licence' | 'other_registration';
+};
+
+/** POST /auth/register-company/documents: the licence (PDF, PNG or JPEG) of a new sign-up. */
+export const uploadRegistrationDocument = ({
+  uploadToken,
+  file,
+  kind,
+}: UploadRegistrationDocumentInput) => {
+  const body = new FormData();
+  body.append('kind', kind);
+  body.append('file', file, file.name);
+  return api<RegistrationDocument>('/auth/register-company/documents', {
+    method: 'POST',
+    body,
+    headers: { 'X-Registration-Token': uploadToken },
+  });
+};
+
+export function useUploadRegistrationDocument() {
+  return useMutation({ mutationFn: uploadRegistrationDocument });
 }

@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '@/components/api-error-alert';
 import type { Me } from '@/lib/auth';
 
+import { useDisableMfa } from '../api/disable-mfa';
 import { useEnableEmailMfa } from '../api/enable-email-mfa';
 import { useEnableTotp } from '../api/enable-totp';
 import { useRegenerateBackupCodes } from '../api/regenerate-backup-codes';
@@ -201,6 +202,50 @@ function RegenerateCodes({ me, onCodes }: { me: Me; onCodes: (codes: string[]) =
   );
 }
 
+type TurnOffProps = { me: Me; method?: 'totp' | 'email'; testId: string };
+
+/** Turns one method (or all) off after a fresh code; the API refuses when the company needs MFA. */
+function TurnOff({ me, method, testId }: TurnOffProps) {
+  const { t } = useTranslation();
+  const disable = useDisableMfa();
+  const [open, setOpen] = useState(false);
+  if (!open) {
+    return (
+      <Button
+        variant="default"
+        color="red"
+        size="xs"
+        w="fit-content"
+        onClick={() => setOpen(true)}
+        data-testid={`${testId}-start`}
+      >
+        {method ? t('auth.security.turnOffMethod') : t('auth.security.turnOffAll')}
+      </Button>
+    );
+  }
+  return (
+    <Stack gap="xs">
+      <Text size="sm">
+        {t(
+          me.user.mfa_methods.includes('email')
+            ? 'auth.security.turnOffHintEmail'
+            : 'auth.security.turnOffHint',
+        )}
+      </Text>
+      <CodeForm
+        label={t('auth.security.turnOffCode')}
+        submitLabel={method ? t('auth.security.turnOffMethod') : t('auth.security.turnOffAll')}
+        pending={disable.isPending}
+        error={disable.error}
+        onSubmit={(code) =>
+          disable.mutate(method ? { code, method } : { code }, { onSuccess: () => setOpen(false) })
+        }
+        testId={testId}
+      />
+    </Stack>
+  );
+}
+
 type MfaSettingsProps = {
   me: Me;
   /** The company requires MFA and this user has none yet (sign-in goes on once set up). */
@@ -256,14 +301,20 @@ export function MfaSettings({ me, enrolmentRequired, onEnrolled }: MfaSettingsPr
       </Group>
       <MethodCard icon={<IconDeviceMobile aria-hidden />} title={t('auth.security.totpTitle')}>
         {methods.includes('totp') ? (
-          <Text size="sm">{t('auth.security.totpOn')}</Text>
+          <>
+            <Text size="sm">{t('auth.security.totpOn')}</Text>
+            <TurnOff me={me} method="totp" testId="totp-off" />
+          </>
         ) : (
           <TotpEnrolment onCodes={setCodes} />
         )}
       </MethodCard>
       <MethodCard icon={<IconMail aria-hidden />} title={t('auth.security.emailTitle')}>
         {methods.includes('email') ? (
-          <Text size="sm">{t('auth.security.emailOn')}</Text>
+          <>
+            <Text size="sm">{t('auth.security.emailOn')}</Text>
+            <TurnOff me={me} method="email" testId="email-off" />
+          </>
         ) : (
           <EmailEnrolment onCodes={setCodes} />
         )}
@@ -271,6 +322,7 @@ export function MfaSettings({ me, enrolmentRequired, onEnrolled }: MfaSettingsPr
       {me.user.mfa_enabled && (
         <MethodCard icon={<IconShieldCheck aria-hidden />} title={t('auth.security.backupTitle')}>
           <RegenerateCodes me={me} onCodes={setCodes} />
+          <TurnOff me={me} testId="mfa-off" />
         </MethodCard>
       )}
     </Stack>

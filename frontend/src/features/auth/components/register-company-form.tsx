@@ -3,6 +3,7 @@ import {
   Button,
   Divider,
   Fieldset,
+  FileInput,
   Select,
   SimpleGrid,
   Stack,
@@ -10,7 +11,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconClockHour4 } from '@tabler/icons-react';
+import { IconClockHour4, IconFileCheck, IconPaperclip } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -22,7 +23,15 @@ import { PhoneInput } from '@/components/form/phone-input';
 import { TRNInput } from '@/components/form/trn-input';
 import { validateEmail, validatePassword, validatePhone, validateTRN } from '@/lib/validation';
 
-import { type RegisteredCompany, useRegisterCompany } from '../api/register-company';
+import {
+  type RegisteredCompany,
+  useRegisterCompany,
+  useUploadRegistrationDocument,
+} from '../api/register-company';
+
+// The API's limit (settings.max_upload_bytes) is checked again there.
+const MAX_LICENCE_BYTES = 10 * 1024 * 1024;
+const LICENCE_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
 
 const REGISTRATION_TYPES = ['TL', 'EID', 'PAS', 'CD'] as const;
 
@@ -78,7 +87,9 @@ const API_FIELDS: Record<string, keyof Values> = {
   'admin.password': 'password',
 };
 
-function Pending({ company }: { company: RegisteredCompany }) {
+type UploadState = ReturnType<typeof useUploadRegistrationDocument>;
+
+function Pending({ company, upload }: { company: RegisteredCompany; upload: UploadState }) {
   const { t } = useTranslation();
   return (
     <Alert
@@ -92,6 +103,14 @@ function Pending({ company }: { company: RegisteredCompany }) {
       <Stack gap="xs">
         <Text>{t('auth.register.pendingBody', { name: company.legal_name })}</Text>
         <Text size="sm">{t('auth.register.pendingNext', { email: company.email })}</Text>
+        {upload.isPending && <Text size="sm">{t('auth.register.licenceUploading')}</Text>}
+        {upload.isSuccess && (
+          <Text size="sm" data-testid="licence-uploaded">
+            <IconFileCheck size={16} aria-hidden style={{ verticalAlign: 'text-bottom' }} />{' '}
+            {t('auth.register.licenceUploaded', { name: upload.data.filename })}
+          </Text>
+        )}
+        {upload.isError && <ApiErrorAlert error={upload.error} />}
       </Stack>
     </Alert>
   );
@@ -102,6 +121,16 @@ export function RegisterCompanyForm() {
   const [values, setValues] = useState<Values>(EMPTY);
   const [submitted, setSubmitted] = useState(false);
   const register = useRegisterCompany();
+  const upload = useUploadRegistrationDocument();
+  const [licence, setLicence] = useState<File | null>(null);
+  const licenceError =
+    licence === null
+      ? undefined
+      : !LICENCE_TYPES.includes(licence.type)
+        ? t('auth.register.licenceType')
+        : licence.size > MAX_LICENCE_BYTES
+          ? t('auth.register.licenceSize', { mb: MAX_LICENCE_BYTES / 1024 / 1024 })
+          : undefined;
   const set =
     <K extends keyof Values>(key: K) =>
     (value: Values[K]) =>
@@ -116,7 +145,7 @@ export function RegisterCompanyForm() {
     serverErrors[key] ??
     (submitted && String(values[key] ?? '').trim() === '' ? t('validation.required') : undefined);
 
-  if (register.isSuccess) return <Pending company={register.data} />;
+  if (register.isSuccess) return <Pending company={register.data} upload={upload} />;
 
   const authorityRequired = values.registrationType === 'TL' || values.registrationType === 'PAS';
   const submit = (event: FormEvent) => {
@@ -134,31 +163,40 @@ export function RegisterCompanyForm() {
       (!authorityRequired || values.authority.trim() !== '') &&
       values.adminName.trim() !== '' &&
       validateEmail(values.adminEmail).valid &&
-      validatePassword(values.password, { email: values.adminEmail }).valid;
+      validatePassword(values.password, { email: values.adminEmail }).valid &&
+      licenceError === undefined;
     if (!ok) return;
-    register.mutate({
-      legal_name: values.legalName.trim(),
-      trn: validateTRN(values.trn).value,
-      email: values.email.trim(),
-      phone: validatePhone(values.phone).e164 ?? values.phone,
-      address: {
-        line1: values.line1.trim(),
-        line2: values.line2.trim() || null,
-        city: values.city.trim(),
-        emirate: values.emirate ?? '',
-        country: 'AE',
+    const onSuccess = (company: RegisteredCompany) => {
+      if (licence !== null) {
+        upload.mutate({ uploadToken: company.upload_token, file: licence, kind: 'trade_licence' });
+      }
+    };
+    register.mutate(
+      {
+        legal_name: values.legalName.trim(),
+        trn: validateTRN(values.trn).value,
+        email: values.email.trim(),
+        phone: validatePhone(values.phone).e164 ?? values.phone,
+        address: {
+          line1: values.line1.trim(),
+          line2: values.line2.trim() || null,
+          city: values.city.trim(),
+          emirate: values.emirate ?? '',
+          country: 'AE',
+        },
+        legal_registration: {
+          type: values.registrationType,
+          id: values.registrationId.trim(),
+          authority: values.authority.trim() || null,
+        },
+        admin: {
+          full_name: values.adminName.trim(),
+          email: values.adminEmail.trim(),
+          password: values.password,
+        },
       },
-      legal_registration: {
-        type: values.registrationType,
-        id: values.registrationId.trim(),
-        authority: values.authority.trim() || null,
-      },
-      admin: {
-        full_name: values.adminName.trim(),
-        email: values.adminEmail.trim(),
-        password: values.password,
-      },
-    });
+      { onSuccess },
+    );
   };
 
   const unmapped = fieldProblems(register.error).filter((p) => API_FIELDS[p.field] === undefined);
@@ -284,6 +322,19 @@ export function RegisterCompanyForm() {
               error={authorityRequired ? required('authority') : serverErrors.authority}
             />
           </SimpleGrid>
+          <FileInput
+            mt="sm"
+            label={t('auth.register.licence')}
+            description={t('auth.register.licenceHint')}
+            leftSection={<IconPaperclip size={16} aria-hidden />}
+            accept={LICENCE_TYPES.join(',')}
+            value={licence}
+            onChange={setLicence}
+            clearable
+            clearButtonProps={{ 'aria-label': t('auth.register.licenceClear') }}
+            error={licenceError}
+            data-testid="licence-input"
+          />
         </Fieldset>
         <Fieldset
           legend={

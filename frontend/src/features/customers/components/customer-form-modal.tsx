@@ -9,8 +9,9 @@ import { PhoneInput } from '@/components/form/phone-input';
 import { TRNInput } from '@/components/form/trn-input';
 import { validateEmail, validatePhone, validateTRN } from '@/lib/validation';
 
-import { useCreateCustomer } from '../api/create-customer';
+import { type CustomerInput, useCreateCustomer } from '../api/create-customer';
 import type { Customer } from '../api/list-customers';
+import { useUpdateCustomer } from '../api/update-customer';
 
 type CustomerFormModalProps = {
   opened: boolean;
@@ -18,6 +19,8 @@ type CustomerFormModalProps = {
   onCreated?: (customer: Customer) => void;
   /** Pre-fills the name (what was typed in the picker). */
   initialName?: string;
+  /** Edit this customer (PATCH) instead of creating one. */
+  customer?: Customer;
 };
 
 type Values = {
@@ -46,6 +49,19 @@ const empty = (legalName = ''): Values => ({
   peppolId: '',
 });
 
+const fromCustomer = (customer: Customer): Values => ({
+  legalName: customer.legal_name,
+  trn: customer.trn ?? '',
+  vatRegistered: customer.vat_registered,
+  email: customer.email,
+  phone: customer.phone ?? '',
+  line1: customer.address.line1,
+  city: customer.address.city,
+  emirate: customer.address.emirate,
+  country: customer.address.country,
+  peppolId: customer.peppol_id ?? '',
+});
+
 const API_FIELDS: Record<string, keyof Values> = {
   legal_name: 'legalName',
   trn: 'trn',
@@ -63,11 +79,16 @@ export function CustomerFormModal({
   onClose,
   onCreated,
   initialName,
+  customer,
 }: CustomerFormModalProps) {
   const { t } = useTranslation();
-  const [values, setValues] = useState<Values>(() => empty(initialName));
+  const [values, setValues] = useState<Values>(() =>
+    customer ? fromCustomer(customer) : empty(initialName),
+  );
   const [submitted, setSubmitted] = useState(false);
-  const create = useCreateCustomer();
+  const createCustomer = useCreateCustomer();
+  const updateCustomer = useUpdateCustomer();
+  const create = customer ? updateCustomer : createCustomer;
   const set =
     <K extends keyof Values>(key: K) =>
     (value: Values[K]) =>
@@ -89,7 +110,7 @@ export function CustomerFormModal({
     (submitted && String(values[key] ?? '').trim() === '' ? t('validation.required') : undefined);
   const uae = values.country.trim().toUpperCase() === 'AE';
   const close = () => {
-    setValues(empty());
+    setValues(customer ? fromCustomer(customer) : empty());
     setSubmitted(false);
     create.reset();
     onClose();
@@ -110,32 +131,36 @@ export function CustomerFormModal({
       (!uae || values.emirate !== null) &&
       /^[A-Za-z]{2}$/.test(values.country.trim());
     if (!ok) return;
-    create.mutate(
-      {
-        legal_name: values.legalName.trim(),
-        trn: trn?.value ?? null,
-        vat_registered: values.vatRegistered && trn !== null,
-        email: values.email.trim(),
-        phone: phone?.e164 ?? null,
-        peppol_id: values.peppolId.trim() || null,
-        address: {
-          line1: values.line1.trim(),
-          city: values.city.trim(),
-          emirate: uae ? values.emirate : null,
-          country: values.country.trim().toUpperCase(),
-        },
+    const input: CustomerInput = {
+      legal_name: values.legalName.trim(),
+      trn: trn?.value ?? null,
+      vat_registered: values.vatRegistered && trn !== null,
+      email: values.email.trim(),
+      phone: phone?.e164 ?? null,
+      peppol_id: values.peppolId.trim() || null,
+      address: {
+        line1: values.line1.trim(),
+        city: values.city.trim(),
+        emirate: uae ? values.emirate : null,
+        country: values.country.trim().toUpperCase(),
       },
-      {
-        onSuccess: (customer) => {
-          onCreated?.(customer);
-          close();
-        },
-      },
-    );
+    };
+    const done = (saved: Customer) => {
+      onCreated?.(saved);
+      close();
+    };
+    if (customer) updateCustomer.mutate({ id: customer.id, ...input }, { onSuccess: done });
+    else createCustomer.mutate(input, { onSuccess: done });
   };
   const unmapped = fieldProblems(create.error).filter((p) => API_FIELDS[p.field] === undefined);
   return (
-    <Modal opened={opened} onClose={close} title={t('customers.createTitle')} size="lg" centered>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={customer ? t('customers.editTitle') : t('customers.createTitle')}
+      size="lg"
+      centered
+    >
       <form onSubmit={submit} noValidate data-testid="customer-form">
         <Stack gap="sm">
           <TextInput

@@ -47,6 +47,10 @@ type Translate = ReturnType<typeof useTranslation>['t'];
 /** A readable name for an audit action; unknown actions are shown as recorded. */
 function activityLabel(t: Translate, action: string): string {
   const key = `dashboard.actions.${action.replaceAll('.', '_')}`;
-  const text = t(key as 'dashboard.activity', { defaultValue: '' });
+  // A key built at run time: typed loosely, since checking it against every key of the
+  // (large) locale type exceeds the compiler's instantiation depth.
+  const text = (t as unknown as (key: string, options: { defaultValue: string }) => string)(key, {
+    defaultValue: '',
+  });
   return text === '' ? action : text;
 }

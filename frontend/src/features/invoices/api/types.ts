@@ -9,7 +9,8 @@ export type InvoiceStatus =
   | 'ACCEPTED'
   | 'REJECTED'
   | 'FAILED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'PAID';
 
 export const INVOICE_STATUSES: InvoiceStatus[] = [
   'DRAFT',
@@ -21,6 +22,7 @@ export const INVOICE_STATUSES: InvoiceStatus[] = [
   'REJECTED',
   'FAILED',
   'CANCELLED',
+  'PAID',
 ];
 
 export type InvoiceKind = 'invoice' | 'credit_note';
@@ -39,9 +41,27 @@ export type InvoiceLine = {
   vat_rate: string | null;
   exemption_reason_code: string | null;
   exemption_reason: string | null;
+  item_type: string | null;
+  classification_code: string | null;
   line_extension_amount: string;
   vat_amount: string | null;
   amount_with_vat: string;
+};
+
+/** A document-level allowance (is_charge false) or charge. */
+export type AllowanceCharge = {
+  id: string;
+  position: number;
+  is_charge: boolean;
+  amount: string;
+  base_amount: string | null;
+  percentage: string | null;
+  reason: string | null;
+  reason_code: string | null;
+  vat_category: string;
+  vat_rate: string | null;
+  exemption_reason_code: string | null;
+  exemption_reason: string | null;
 };
 
 export type VatBreakdownRow = {
@@ -79,6 +99,7 @@ export type Invoice = {
   notes: string[];
   currency: string;
   exchange_rate: string | null;
+  self_billing: boolean;
   payment_means: {
     code: string;
     account_id: string | null;
@@ -86,6 +107,7 @@ export type Invoice = {
     payment_id: string | null;
   };
   lines: InvoiceLine[];
+  allowances_charges: AllowanceCharge[];
   line_extension_amount: string;
   allowance_total_amount: string;
   charge_total_amount: string;
@@ -118,11 +140,25 @@ export type InvoiceLineInput = {
   vat_rate?: string | null;
   exemption_reason_code?: string | null;
   exemption_reason?: string | null;
+  item_type?: string | null;
+  classification_code?: string | null;
+  rcm_goods_type?: string;
+  standard_item_id?: string;
+};
+
+export type AllowanceChargeInput = {
+  is_charge: boolean;
+  amount: string;
+  reason: string;
+  vat_category: string;
+  vat_rate?: string | null;
+  exemption_reason_code?: string | null;
 };
 
 export type InvoiceInput = {
   customer_id: string;
   type_code: '380' | '480';
+  self_billing?: boolean;
   issue_date: string;
   supply_date?: string | null;
   due_date?: string | null;
@@ -134,4 +170,5 @@ export type InvoiceInput = {
   payment_means?: { code: string; account_id?: string | null; account_name?: string | null };
   notes?: string[] | null;
   lines: InvoiceLineInput[];
+  allowances_charges?: AllowanceChargeInput[];
 };

@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
+  IconCash,
   IconCheck,
   IconDownload,
   IconFileMinus,
@@ -28,7 +29,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { ScrollTable } from '@/components/scroll-table';
-import { ApiErrorAlert } from '@/components/api-error-alert';
+import { ApiErrorAlert, fieldProblems } from '@/components/api-error-alert';
 import { ApiError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { formatDate, formatDecimal, formatMoney, formatPrice } from '@/lib/format';
@@ -38,7 +39,9 @@ import { useDownloadInvoiceFile } from '../api/download-invoice-file';
 import { type InvoiceAction, useInvoiceAction } from '../api/invoice-action';
 import type { Invoice, InvoiceDetail as InvoiceDetailData } from '../api/types';
 import { useValidateInvoice } from '../api/validate-invoice';
+import { canReceivePayment } from '../lib/payment';
 import { CreditNoteModal } from './credit-note-modal';
+import { RecordPaymentModal } from './record-payment-modal';
 import { RuleProblems } from './rule-problems';
 import { StatusBadge } from './status-badge';
 import { StatusTimeline } from './status-timeline';
@@ -74,6 +77,7 @@ const CREDITABLE = new Set([
   'ACCEPTED',
   'REJECTED',
   'FAILED',
+  'PAID',
 ]);
 
 export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDetailProps) {
@@ -88,6 +92,7 @@ export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDeta
   const validate = useValidateInvoice();
   const queryClient = useQueryClient();
   const [crediting, setCrediting] = useState(false);
+  const [paying, setPaying] = useState(false);
   const language = i18n.language;
   const isDraft = invoice.status === 'DRAFT';
   const isCreditNote = invoice.kind === 'credit_note';
@@ -106,8 +111,14 @@ export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDeta
           }
         },
         onError: (error) => {
-          // A refused finalize: run the full check too, which names each official rule.
-          if (name === 'finalize' && error instanceof ApiError && error.status === 422) {
+          // A refused finalize names each broken rule (rule_id, field); an older API answered
+          // with field problems only, so then the full check is run to name the rules.
+          if (
+            name === 'finalize' &&
+            error instanceof ApiError &&
+            error.status === 422 &&
+            !fieldProblems(error).some((problem) => problem.rule_id)
+          ) {
             validate.mutate(invoice.id);
           }
         },
@@ -217,6 +228,16 @@ export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDeta
                 : t('invoices.actions.send')}
             </Button>
           )}
+          {canReceivePayment(invoice.status, invoice.kind) && canApprove && (
+            <Button
+              variant="default"
+              leftSection={<IconCash size={16} aria-hidden />}
+              onClick={() => setPaying(true)}
+              data-testid="record-payment"
+            >
+              {t('invoices.payments.button')}
+            </Button>
+          )}
           {!isCreditNote && CREDITABLE.has(invoice.status) && canCreate && (
             <Button
               variant="default"
@@ -312,6 +333,17 @@ export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDeta
                               {line.description}
                             </Text>
                           )}
+                          {(line.item_type || line.classification_code) && (
+                            <Text size="xs" c="dimmed">
+                              {line.item_type
+                                ? t(`invoices.itemTypes.${line.item_type as 'G'}`)
+                                : ''}
+                              {line.item_type && line.classification_code ? ' · ' : ''}
+                              {line.classification_code
+                                ? `${t('invoices.form.classificationCode')} ${line.classification_code}`
+                                : ''}
+                            </Text>
+                          )}
                         </Table.Td>
                         <Table.Td ta="end">
                           {formatDecimal(line.quantity, language)} {line.unit_code}
@@ -338,6 +370,42 @@ export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDeta
                 </Table>
               </ScrollTable>
             </Paper>
+            {invoice.allowances_charges.length > 0 && (
+              <Paper withBorder radius="md">
+                <ScrollTable minWidth={480} label={t('invoices.form.allowancesCharges')}>
+                  <Table verticalSpacing="sm" data-testid="invoice-allowances-charges">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>{t('invoices.form.reason')}</Table.Th>
+                        <Table.Th>{t('invoices.form.vatCategory')}</Table.Th>
+                        <Table.Th ta="end">{t('invoices.form.amount')}</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {invoice.allowances_charges.map((ac) => (
+                        <Table.Tr key={ac.id}>
+                          <Table.Td>
+                            {ac.is_charge
+                              ? t('invoices.form.charge')
+                              : t('invoices.form.allowance')}
+                            {': '}
+                            {ac.reason ?? ac.reason_code ?? ''}
+                          </Table.Td>
+                          <Table.Td>
+                            {ac.vat_category}
+                            {ac.exemption_reason_code ? ` · ${ac.exemption_reason_code}` : ''}
+                          </Table.Td>
+                          <Table.Td ta="end" ff="monospace">
+                            {ac.is_charge ? '' : '−'}
+                            {formatMoney(ac.amount, invoice.currency, language)}
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </ScrollTable>
+              </Paper>
+            )}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
@@ -387,6 +455,7 @@ export function InvoiceDetail({ invoice, onOpenInvoice, onDeleted }: InvoiceDeta
           </Group>
         </Stack>
       </Modal>
+      <RecordPaymentModal invoice={invoice} opened={paying} onClose={() => setPaying(false)} />
       <CreditNoteModal
         invoice={invoice}
         opened={crediting}

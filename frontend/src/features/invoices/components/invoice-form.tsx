@@ -1,12 +1,14 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Grid,
   Group,
   NativeSelect,
   Paper,
   SimpleGrid,
   Stack,
+  Text,
   TextInput,
   Textarea,
   Title,
@@ -23,15 +25,20 @@ import type { Invoice, InvoiceDetail, InvoiceInput } from '../api/types';
 import { useUpdateInvoice } from '../api/update-invoice';
 import {
   AED,
+  type AllowanceChargeDraft,
+  type AllowanceChargeField,
   CURRENCIES,
   type LineDraft,
   type LineField,
   PAYMENT_MEANS,
+  allowanceChargeRate,
+  checkAllowanceCharge,
   checkExchangeRate,
   checkLine,
   formTotals,
   lineRate,
 } from '../lib/invoice-rules';
+import { AllowanceChargeEditor } from './allowance-charge-editor';
 import { LineEditor } from './line-editor';
 import { TotalsPanel } from './totals-panel';
 
@@ -67,7 +74,29 @@ export const emptyLine = (): LineDraft => ({
   exemptionText: '',
   rcmGoodsType: '',
   standardItemId: '',
+  itemType: '',
+  classificationCode: '',
 });
+
+export const emptyAllowanceCharge = (isCharge: boolean): AllowanceChargeDraft => ({
+  key: newKey(),
+  isCharge,
+  amount: '',
+  reason: '',
+  category: 'S',
+  exemptionCode: '',
+});
+
+function allowancesChargesOf(draft: InvoiceDetail | undefined): AllowanceChargeDraft[] {
+  return (draft?.allowances_charges ?? []).map((ac) => ({
+    key: newKey(),
+    isCharge: ac.is_charge,
+    amount: ac.amount,
+    reason: ac.reason ?? ac.reason_code ?? '',
+    category: ac.vat_category,
+    exemptionCode: ac.exemption_reason_code ?? '',
+  }));
+}
 
 function linesOf(draft: InvoiceDetail | undefined): LineDraft[] {
   if (draft === undefined || draft.lines.length === 0) return [emptyLine()];
@@ -83,6 +112,8 @@ function linesOf(draft: InvoiceDetail | undefined): LineDraft[] {
     rate: line.vat_category === 'N' ? (line.vat_rate ?? '') : '',
     exemptionCode: line.exemption_reason_code ?? '',
     exemptionText: line.exemption_reason ?? '',
+    itemType: line.item_type ?? '',
+    classificationCode: line.classification_code ?? '',
   }));
 }
 
@@ -98,6 +129,18 @@ const LINE_FIELDS: Record<string, LineField | 'category'> = {
   exemption_reason_code: 'exemptionCode',
   rcm_goods_type: 'rcmGoodsType',
   standard_item_id: 'standardItemId',
+  item_type: 'itemType',
+  classification_code: 'classificationCode',
+};
+
+// API field names of an allowance or charge (allowances_charges.<i>.<name>).
+const ALLOWANCE_CHARGE_FIELDS: Record<string, AllowanceChargeField> = {
+  amount: 'amount',
+  reason: 'reason',
+  reason_code: 'reason',
+  vat_category: 'category',
+  vat_rate: 'category',
+  exemption_reason_code: 'exemptionCode',
 };
 
 const HEADER_FIELDS = [
@@ -116,14 +159,20 @@ type HeaderField = (typeof HEADER_FIELDS)[number];
 type ServerErrors = {
   header: Partial<Record<HeaderField, string>>;
   lines: Partial<Record<LineField | 'category', string>>[];
+  allowancesCharges: Partial<Record<AllowanceChargeField, string>>[];
   other: FieldProblem[];
 };
 
 /** Sorts the problems of a 422 onto the fields they name ("lines.2.quantity", "due_date"). */
-export function sortServerErrors(problems: FieldProblem[], lineCount: number): ServerErrors {
+export function sortServerErrors(
+  problems: FieldProblem[],
+  lineCount: number,
+  allowanceChargeCount = 0,
+): ServerErrors {
   const result: ServerErrors = {
     header: {},
     lines: Array.from({ length: lineCount }, () => ({})),
+    allowancesCharges: Array.from({ length: allowanceChargeCount }, () => ({})),
     other: [],
   };
   for (const problem of problems) {
@@ -134,6 +183,15 @@ export function sortServerErrors(problems: FieldProblem[], lineCount: number): S
       const line = result.lines[Number(match[1])];
       if (field !== undefined && line !== undefined) {
         line[field] = text;
+        continue;
+      }
+    }
+    const acMatch = /^allowances_charges\.(\d+)\.(\w+)$/.exec(problem.field);
+    if (acMatch) {
+      const field = ALLOWANCE_CHARGE_FIELDS[acMatch[2] ?? ''];
+      const entry = result.allowancesCharges[Number(acMatch[1])];
+      if (field !== undefined && entry !== undefined) {
+        entry[field] = text;
         continue;
       }
     }
@@ -150,6 +208,7 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
   const { t } = useTranslation();
   const today = todayInUae();
   const [customerId, setCustomerId] = useState<string | null>(draft?.customer_id ?? null);
+  const [selfBilling, setSelfBilling] = useState(draft?.self_billing ?? false);
   const [typeCode, setTypeCode] = useState<'380' | '480'>(
     draft?.type_code === '480' ? '480' : '380',
   );
@@ -163,18 +222,27 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
   const [reference, setReference] = useState(draft?.purchase_order_reference ?? '');
   const [note, setNote] = useState(draft?.notes[0] ?? '');
   const [lines, setLines] = useState<LineDraft[]>(() => linesOf(draft));
+  const [allowancesCharges, setAllowancesCharges] = useState<AllowanceChargeDraft[]>(() =>
+    allowancesChargesOf(draft),
+  );
   const [submitted, setSubmitted] = useState(false);
   const create = useCreateInvoice();
   const update = useUpdateInvoice();
   const save = draft ? update : create;
 
   const totals = useMemo(
-    () => formTotals(lines, currency, exchangeRate),
-    [lines, currency, exchangeRate],
+    () => formTotals(lines, currency, exchangeRate, allowancesCharges),
+    [lines, currency, exchangeRate, allowancesCharges],
   );
   const lineErrors = lines.map(checkLine);
+  const acErrors = allowancesCharges.map(checkAllowanceCharge);
   const rateError = checkExchangeRate(currency, exchangeRate);
-  const server = sortServerErrors(fieldProblems(save.error), lines.length);
+  const server = sortServerErrors(
+    fieldProblems(save.error),
+    lines.length,
+    allowancesCharges.length,
+  );
+  const hasOwnErrors = [...lineErrors, ...acErrors].some((e) => Object.keys(e).length > 0);
 
   const header = (field: HeaderField, own: string | null | undefined) =>
     server.header[field] ?? (submitted && own ? own : undefined);
@@ -182,15 +250,12 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    const valid =
-      customerId !== null &&
-      issueDate !== '' &&
-      rateError === null &&
-      lineErrors.every((errors) => Object.keys(errors).length === 0);
+    const valid = customerId !== null && issueDate !== '' && rateError === null && !hasOwnErrors;
     if (!valid || customerId === null) return;
     const body: InvoiceInput = {
       customer_id: customerId,
       type_code: typeCode,
+      self_billing: selfBilling,
       issue_date: issueDate,
       due_date: dueDate || null,
       supply_date: supplyDate || null,
@@ -214,9 +279,20 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
         vat_rate: line.category === 'N' ? lineRate(line) : null,
         exemption_reason_code: line.exemptionCode || null,
         exemption_reason: line.exemptionText.trim() || null,
+        item_type: line.itemType || null,
+        classification_code: line.classificationCode.trim() || null,
         ...(line.category === 'AE'
           ? { rcm_goods_type: line.rcmGoodsType, standard_item_id: line.standardItemId.trim() }
           : {}),
+      })),
+      allowances_charges: allowancesCharges.map((ac) => ({
+        is_charge: ac.isCharge,
+        amount: ac.amount.trim(),
+        reason: ac.reason.trim(),
+        vat_category: ac.category,
+        // The API fixes the rate from the category; O carries none.
+        vat_rate: allowanceChargeRate(ac.category),
+        exemption_reason_code: ac.exemptionCode || null,
       })),
     };
     if (draft) update.mutate({ id: draft.id, ...body }, { onSuccess: onSaved });
@@ -243,6 +319,12 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
                     server.header.customer_id ??
                     (submitted && customerId === null ? t('validation.required') : undefined),
                 })}
+                <Checkbox
+                  label={t('invoices.form.selfBilling')}
+                  description={t('invoices.form.selfBillingHint')}
+                  checked={selfBilling}
+                  onChange={(e) => setSelfBilling(e.currentTarget.checked)}
+                />
                 <SimpleGrid cols={{ base: 1, sm: 3 }}>
                   <NativeSelect
                     label={t('invoices.form.typeCode')}
@@ -365,6 +447,47 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
             >
               {t('invoices.form.addLine')}
             </Button>
+            <Title order={2} size="h4">
+              {t('invoices.form.allowancesCharges')}
+            </Title>
+            {allowancesCharges.length === 0 && (
+              <Text size="sm" c="dimmed">
+                {t('invoices.form.allowancesChargesHint')}
+              </Text>
+            )}
+            {allowancesCharges.map((ac, index) => (
+              <AllowanceChargeEditor
+                key={ac.key}
+                index={index}
+                value={ac}
+                errors={acErrors[index] ?? {}}
+                serverErrors={server.allowancesCharges[index] ?? {}}
+                showErrors={submitted}
+                onChange={(next) =>
+                  setAllowancesCharges((current) =>
+                    current.map((item, i) => (i === index ? next : item)),
+                  )
+                }
+                onRemove={() =>
+                  setAllowancesCharges((current) => current.filter((_, i) => i !== index))
+                }
+              />
+            ))}
+            <Group gap="xs">
+              {[false, true].map((isCharge) => (
+                <Button
+                  key={String(isCharge)}
+                  variant="light"
+                  leftSection={<IconPlus size={16} aria-hidden />}
+                  onClick={() =>
+                    setAllowancesCharges((current) => [...current, emptyAllowanceCharge(isCharge)])
+                  }
+                  data-testid={isCharge ? 'add-charge' : 'add-allowance'}
+                >
+                  {isCharge ? t('invoices.form.addCharge') : t('invoices.form.addAllowance')}
+                </Button>
+              ))}
+            </Group>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
@@ -383,14 +506,11 @@ export function InvoiceForm({ draft, renderCustomerField, onSaved, onCancel }: I
             {save.isError && (
               <ApiErrorAlert error={save.error} withDetails={server.other.length > 0} />
             )}
-            {submitted &&
-              !save.isPending &&
-              !save.isError &&
-              lineErrors.some((e) => Object.keys(e).length > 0) && (
-                <Alert color="red" variant="light" role="alert">
-                  {t('invoices.form.fixErrors')}
-                </Alert>
-              )}
+            {submitted && !save.isPending && !save.isError && hasOwnErrors && (
+              <Alert color="red" variant="light" role="alert">
+                {t('invoices.form.fixErrors')}
+              </Alert>
+            )}
             <Group grow>
               <Button variant="default" onClick={onCancel}>
                 {t('common.cancel')}

@@ -223,6 +223,32 @@ export function LineEditor({
             </Grid.Col>
           </>
         )}
+        <Grid.Col span={{ base: 6, md: 3 }}>
+          <NativeSelect
+            label={t('invoices.form.itemType')}
+            value={line.itemType}
+            onChange={(e) => set('itemType')(e.currentTarget.value)}
+            data={[
+              { value: '', label: t('invoices.form.notGiven') },
+              ...(['G', 'S', 'B'] as const).map((code) => ({
+                value: code,
+                label: t(`invoices.itemTypes.${code}`),
+              })),
+            ]}
+            error={error('itemType')}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, md: 3 }}>
+          <TextInput
+            label={t('invoices.form.classificationCode')}
+            description={t('invoices.form.classificationCodeHint')}
+            value={line.classificationCode}
+            onChange={(e) => set('classificationCode')(e.currentTarget.value)}
+            dir="ltr"
+            maxLength={20}
+            error={error('classificationCode')}
+          />
+        </Grid.Col>
         {line.category === 'AE' && (
           <>
             <Grid.Col span={{ base: 12, md: 6 }}>

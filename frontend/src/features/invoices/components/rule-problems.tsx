@@ -23,9 +23,9 @@ function ProblemList({ problems }: { problems: FieldProblem[] }) {
               {problem.rule_id}
             </Badge>
           )}
-          {problem.field && (
-            <Code me={6} dir="ltr">
-              {problem.field}
+          {(problem.field || problem.location) && (
+            <Code me={6} dir="ltr" style={{ overflowWrap: 'anywhere' }}>
+              {problem.field || problem.location}
             </Code>
           )}
           {problem.message}
@@ -69,6 +69,7 @@ export function RuleProblems({ error, validation }: RuleProblemsProps) {
           field: issue.field ?? '',
           message: issue.message,
           rule_id: issue.rule_id,
+          ...(issue.location ? { location: issue.location } : {}),
         }))
       : fieldProblems(error);
   if (problems.length === 0 && !(error instanceof ApiError)) return null;

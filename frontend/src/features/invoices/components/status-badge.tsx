@@ -13,6 +13,7 @@ const COLORS: Record<InvoiceStatus, string> = {
   REJECTED: 'red',
   FAILED: 'red',
   CANCELLED: 'dark',
+  PAID: 'green',
 };
 
 export function StatusBadge({ status }: { status: InvoiceStatus }) {

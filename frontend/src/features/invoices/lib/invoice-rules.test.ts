@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  type AllowanceChargeDraft,
+  DOCUMENT_LEVEL_CATEGORIES,
   type LineDraft,
   VAT_CATEGORIES,
+  allowanceChargeRate,
+  checkAllowanceCharge,
   checkDecimal,
   checkExchangeRate,
   checkLine,
@@ -24,6 +28,18 @@ const line = (changes: Partial<LineDraft> = {}): LineDraft => ({
   exemptionText: '',
   rcmGoodsType: '',
   standardItemId: '',
+  itemType: '',
+  classificationCode: '',
+  ...changes,
+});
+
+const ac = (changes: Partial<AllowanceChargeDraft> = {}): AllowanceChargeDraft => ({
+  key: 'a',
+  isCharge: false,
+  amount: '10',
+  reason: 'Loyalty discount',
+  category: 'S',
+  exemptionCode: '',
   ...changes,
 });
 
@@ -105,6 +121,46 @@ describe('formTotals', () => {
     // 1050.00 USD x 3.6725 = 3856.125 -> 3856.13; VAT 50.00 x 3.6725 = 183.625 -> 183.63.
     expect(totals?.tax_inclusive_amount_in_tax_currency).toBe('3856.13');
     expect(totals?.tax_amount_in_tax_currency).toBe('183.63');
+  });
+
+  it('applies document allowances and charges to their category before VAT is rounded', () => {
+    // S: 100.00 - 10.00 + 7.50 = 97.50, VAT 4.875 -> 4.88; E: 50.00 - 2.50 = 47.50, no VAT.
+    const totals = formTotals(
+      [
+        line({ unitPrice: '100' }),
+        line({ unitPrice: '50', category: 'E', exemptionCode: 'DL8.46.1' }),
+      ],
+      'AED',
+      '',
+      [
+        ac({ amount: '10' }),
+        ac({ isCharge: true, amount: '7.5', reason: 'Delivery' }),
+        ac({ amount: '2.50', category: 'E', exemptionCode: 'DL8.46.1' }),
+      ],
+    );
+    expect(totals?.line_extension_amount).toBe('150.00');
+    expect(totals?.allowance_total_amount).toBe('12.50');
+    expect(totals?.charge_total_amount).toBe('7.50');
+    expect(totals?.tax_exclusive_amount).toBe('145.00');
+    expect(totals?.breakdown).toEqual([
+      { category: 'S', rate: '5.00', taxable_amount: '97.50', tax_amount: '4.88' },
+      { category: 'E', rate: null, taxable_amount: '47.50', tax_amount: '0.00' },
+    ]);
+    expect(totals?.payable_amount).toBe('149.88');
+  });
+
+  it('checks allowances and charges as the API does', () => {
+    expect(DOCUMENT_LEVEL_CATEGORIES.map((c) => c.code)).not.toContain('N'); // ibr-114/115-ae
+    expect(allowanceChargeRate('S')).toBe('5.00');
+    expect(allowanceChargeRate('O')).toBeNull();
+    expect(checkAllowanceCharge(ac())).toEqual({});
+    expect(checkAllowanceCharge(ac({ reason: ' ' }))).toEqual({ reason: 'required' }); // ibr-033
+    expect(checkAllowanceCharge(ac({ amount: '1.005' }))).toEqual({ amount: 'tooManyDecimals' });
+    expect(checkAllowanceCharge(ac({ category: 'E' }))).toEqual({
+      exemptionCode: 'exemptionRequired',
+    });
+    expect(checkAllowanceCharge(ac({ category: 'N' }))).toEqual({ category: 'required' });
+    expect(formTotals([line()], 'AED', '', [ac({ amount: 'x' })])).toBeNull();
   });
 
   it('waits for readable lines and rate', () => {

@@ -52,7 +52,49 @@ export type LineDraft = {
   exemptionText: string;
   rcmGoodsType: string;
   standardItemId: string;
+  /** BTAE-13: G goods, S services, B both ('' = not given). */
+  itemType: string;
+  /** IBT-158: the item's HS code ('' = not given). */
+  classificationCode: string;
 };
+
+/** A document-level allowance or charge as the user fills it in (all text, as typed). */
+export type AllowanceChargeDraft = {
+  key: string;
+  isCharge: boolean;
+  amount: string;
+  reason: string;
+  category: string;
+  exemptionCode: string;
+};
+
+export type AllowanceChargeField = 'amount' | 'reason' | 'category' | 'exemptionCode';
+
+/** Categories an allowance or charge on the whole document may use (not N: ibr-114/115-ae). */
+export const DOCUMENT_LEVEL_CATEGORIES: readonly VatCategory[] = VAT_CATEGORIES.filter(
+  (category) => category.allowed_at_document_level,
+);
+
+/** The rate a document-level allowance or charge carries: fixed by its category. */
+export function allowanceChargeRate(category: string): string | null {
+  return vatCategory(category)?.document_level_rate ?? null;
+}
+
+export function checkAllowanceCharge(
+  ac: AllowanceChargeDraft,
+): Partial<Record<AllowanceChargeField, RuleError>> {
+  const errors: Partial<Record<AllowanceChargeField, RuleError>> = {};
+  const amount = checkDecimal(ac.amount, { places: 2, positive: false, required: true });
+  if (amount) errors.amount = amount;
+  // ibr-033 / ibr-038: a reason (text or code) is required.
+  if (ac.reason.trim() === '') errors.reason = 'required';
+  const category = vatCategory(ac.category);
+  if (category === undefined || !category.allowed_at_document_level) errors.category = 'required';
+  else if (category.exemption_reason_required && ac.exemptionCode === '') {
+    errors.exemptionCode = 'exemptionRequired';
+  }
+  return errors;
+}
 
 export type LineField =
   | 'itemName'
@@ -63,7 +105,9 @@ export type LineField =
   | 'rate'
   | 'exemptionCode'
   | 'rcmGoodsType'
-  | 'standardItemId';
+  | 'standardItemId'
+  | 'itemType'
+  | 'classificationCode';
 
 /** i18n keys under invoices.errors. */
 export type RuleError =
@@ -146,7 +190,7 @@ export function formTotals(
   lines: readonly LineDraft[],
   currency: string,
   exchangeRate: string,
-  allowancesCharges: readonly AllowanceChargeInput[] = [],
+  allowancesCharges: readonly AllowanceChargeDraft[] = [],
 ): DocumentTotals | null {
   const inputs: LineInput[] = [];
   for (const line of lines) {
@@ -163,7 +207,18 @@ export function formTotals(
     });
   }
   if (checkExchangeRate(currency, exchangeRate) !== null) return null;
-  return computeTotals(inputs, allowancesCharges, {
+  const documentLevel: AllowanceChargeInput[] = [];
+  for (const ac of allowancesCharges) {
+    const errors = checkAllowanceCharge(ac);
+    if (errors.amount || errors.category) return null;
+    documentLevel.push({
+      charge: ac.isCharge,
+      amount: ac.amount.trim(),
+      category: ac.category,
+      rate: allowanceChargeRate(ac.category),
+    });
+  }
+  return computeTotals(inputs, documentLevel, {
     exchange_rate: currency === AED ? '1' : exchangeRate.trim(),
   });
 }

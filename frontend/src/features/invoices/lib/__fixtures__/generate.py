@@ -172,6 +172,7 @@ def code_lists() -> dict[str, Any]:
                 "code": rule.code,
                 "name": rule.name,
                 "line_rate": _text(rule.line_rate),
+                "document_level_rate": _text(rule.document_level_rate),
                 "rate_required": rule.rate_required,
                 "exemption_reason_required": rule.exemption_reason_required,
                 "allowed_at_document_level": rule.allowed_at_document_level,
