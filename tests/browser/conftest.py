@@ -8,6 +8,7 @@ missing install step cannot pass unnoticed. Playwright's own browser download is
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import re
 import secrets
@@ -246,6 +247,15 @@ def _is_external(url: str) -> bool:
     return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS
 
 
+_clients = itertools.count(1)
+
+
+def _client_address() -> str:
+    """A distinct address from TEST-NET-2 (RFC 5737) for each browser context."""
+    n = next(_clients)
+    return f"198.51.100.{n % 254 + 1}"
+
+
 def screenshot_name(test_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", test_name).strip("_") + ".png"
 
@@ -262,6 +272,14 @@ def page(
         base_url=live_server,
         locale="en-US",
         viewport={"width": 1280, "height": 800},
+        # The app honours prefers-reduced-motion (theme.ts), so modals and notifications appear
+        # without fades: axe then judges colours as they settle, never a half-faded frame.
+        reduced_motion="reduce",
+        # Test configuration, not a weaker limit: sign-in is rate limited per client address
+        # (auth/limits.py, 30 in 5 minutes) and `involinks serve` trusts X-Forwarded-For from
+        # 127.0.0.1, its default proxy. Each test's browser is its own client, as separate
+        # visitors behind a proxy are, so the suite as a whole never spends one shared budget.
+        extra_http_headers={"X-Forwarded-For": _client_address()},
     )
     context.set_default_timeout(10_000)
 

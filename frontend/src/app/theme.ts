@@ -13,6 +13,8 @@ export const theme = createTheme({
   fontFamily:
     'Inter, "Segoe UI", "Noto Sans", "Noto Sans Arabic", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif',
   headings: { fontWeight: '700' },
+  // People who ask their system for less motion get no fades or slides (WCAG 2.3.3).
+  respectReducedMotion: true,
 });
 
 /** WCAG 2 contrast ratio of two colours (1 to 21). */
