@@ -3,8 +3,10 @@ party snapshot, UBL build, the three official validation layers, hash chain, sig
 store, one commit per invoice as a request would), beside the cost of the official validation
 alone (``validate_ubl`` on the same issued documents: UBL 2.1 XSD, the PINT and the AE
 stylesheets), measured in the same run. The two are interleaved in chunks (finalize 50, then
-validate those 50) so both see the same load on a shared machine; wall time is the measure,
-CPU time of this process is printed beside it (the database server's CPU is not in it).
+validate those 50) so both see the same load on a shared machine; wall time is the measure.
+CPU time is printed beside it: this process plus, for finalize, its validation helper
+processes (compliance.validation.pool), where the official checks run while finalize does its
+database work; the database server's CPU is not in it.
 
     .venv/bin/python bench/finalize.py [--count N] [--sqlite]
 
@@ -36,6 +38,7 @@ from involinks.auth.models import User
 from involinks.auth.permissions import Role
 from involinks.companies.models import Company, CompanyStatus
 from involinks.compliance import service as compliance_service
+from involinks.compliance.validation import pool as validation_pool
 from involinks.compliance.validation import validate_ubl
 from involinks.config import Settings
 from involinks.core import tenancy
@@ -172,6 +175,19 @@ class Timings:
     documents: int = 0
 
 
+def _helpers_cpu() -> float:
+    """CPU seconds used so far by this process's validation helpers (Linux /proc)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in validation_pool.helper_pids():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
 async def _finalize_chunk(
     maker: async_sessionmaker[AsyncSession],
     settings: Settings,
@@ -223,10 +239,10 @@ async def _measure(
         maker = create_sessionmaker(engine)
         for first in range(0, len(ids), CHUNK):
             chunk = ids[first : first + CHUNK]
-            wall, cpu = time.perf_counter(), time.process_time()
+            wall, cpu = time.perf_counter(), time.process_time() + _helpers_cpu()
             await _finalize_chunk(maker, settings, store, company_id, user_id, chunk)
             timings.finalize_wall += time.perf_counter() - wall
-            timings.finalize_cpu += time.process_time() - cpu
+            timings.finalize_cpu += time.process_time() + _helpers_cpu() - cpu
             xmls = await _issued(maker, store, company_id, chunk)  # not timed
             if len(xmls) != len(chunk):
                 raise SystemExit(f"expected {len(chunk)} issued documents, found {len(xmls)}")
@@ -257,6 +273,8 @@ def run(url: str, backend: str, count: int) -> None:
         t = asyncio.run(_measure(settings, company_id, user_id, ids[WARM_UP:]))
     n = t.documents
     print(f"backend: {backend}; {n} invoices x {LINES} lines (chunks of {CHUNK}, interleaved)")
+    helpers = validation_pool.helper_pids()
+    print(f"validation helper processes: {len(helpers) or 'none (VALIDATION_PROCESSES=0)'}")
     print(f"{'case':40} {'total s':>8} {'ms/invoice':>11} {'CPU ms/invoice':>15}")
     rows = (
         ("finalize (service, one commit each)", t.finalize_wall, t.finalize_cpu),
@@ -266,7 +284,8 @@ def run(url: str, backend: str, count: int) -> None:
         print(f"{label:40} {wall:>8.2f} {wall / n * 1000:>11.1f} {cpu / n * 1000:>15.1f}")
     print(
         f"ratio finalize / validation: {t.finalize_wall / t.validate_wall:.2f}x wall, "
-        f"{t.finalize_cpu / t.validate_cpu:.2f}x CPU of this process (target <= 2x)"
+        f"{t.finalize_cpu / t.validate_cpu:.2f}x CPU (with the validation helpers; "
+        "target <= 2x)"
     )
 
 

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 import involinks.tasks  # noqa: F401 - registers every domain's jobs
 from involinks import __version__
 from involinks.api import api_router
+from involinks.compliance.validation import pool as validation_pool
 from involinks.config import Settings, get_settings
 from involinks.core.db import create_engine, create_sessionmaker, dispose_task_engines
 from involinks.core.migrate import ensure_migrated
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
                 if not broker_configured(settings):
                     # In-process jobs die with the process: pick up transmissions left mid-way.
                     await job_queue.dispatch(RESUME_JOB, {})
+            validation_pool.start(settings.validation_processes)
             async with contextlib.AsyncExitStack() as embedded:
                 sandbox = getattr(app.state, "peppol_sandbox", None)
                 if sandbox is not None:

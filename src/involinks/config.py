@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     # How old a signed webhook may be (Stripe's own libraries use 5 minutes), against replays.
     stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=86_400)
 
+    # Helper processes for the official validation (compliance.validation.pool), per API or
+    # worker process; 0 validates in the calling process (saves ~140 MB each, stalls its loop).
+    validation_processes: int = Field(default=1, ge=0, le=32)
+
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Bulk imports: files with more data rows run as a background job; hard cap on rows per file.
     import_background_rows: int = Field(default=500, ge=1)

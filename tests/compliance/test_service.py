@@ -209,10 +209,15 @@ class TestIssue:
         assert issue["layer"] == "ae"
         assert issue["field"] == "seller.trn"
         assert issue["location"].startswith("/Invoice/cac:AccountingSupplierParty")
+        # Nothing was rolled back by the caller: finalize's own savepoint took its writes back.
+        await db_session.refresh(draft)
         assert draft.status is InvoiceStatus.DRAFT
+        assert draft.number is None
         for model in (IssuedDocument, SigningKey, DocumentChainHead):
             assert await _count(db_session, model) == 0
-        assert not (settings.artifacts_dir / "issued-documents" / str(seller.id)).exists()
+        # The XML was stored while the helper checked it; the refusal deleted it again.
+        stored = settings.artifacts_dir / "issued-documents" / str(seller.id)
+        assert [p for p in stored.rglob("*") if p.is_file()] == []
 
     async def test_self_billed_invoice_swaps_the_parties(
         self, db_session: AsyncSession, issuer: Issuer, seller: Company, buyer: Customer

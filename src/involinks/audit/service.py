@@ -14,7 +14,7 @@ import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -151,11 +151,14 @@ async def record(
     ip: str | None = None,
     details: dict[str, Any] | None = None,
     user_agent: str | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (flushed, not committed).
 
     `company_id=None` in a company-bound session means "this company"; outside one it makes a
     platform event. Writing an event for another company than the bound one is refused.
+    `flush=False` (a company's own chain only) leaves the event to the caller's next flush, so
+    a unit of work writing several rows and events sends them together.
     """
     scope = tenancy.current_scope(session)
     bound = tenancy.current_company_id(session)
@@ -172,6 +175,8 @@ async def record(
     # sign-in and platform actions run before or outside any company binding.
     own_chain = scope is tenancy.Scope.COMPANY and company_id == bound
     if not own_chain:
+        if not flush:
+            raise ValueError("only an event of the bound company's own chain can wait to flush")
         await session.flush()
     with nullcontext() if own_chain else tenancy.system_scope(session):
         last = await _chain_tail(session, chain_key)
@@ -194,12 +199,18 @@ async def record(
         )
         event.hash = compute_hash(event)
         session.add(event)
-        await session.flush()
+        if flush:
+            await session.flush()
     _remember_tail(session, event)
     return event
 
 
-def request_origin(request: Request) -> dict[str, str | None]:
+class RequestOrigin(TypedDict):
+    ip: str | None
+    user_agent: str | None
+
+
+def request_origin(request: Request) -> RequestOrigin:
     """`ip` and `user_agent` keyword arguments for `record()` from a request."""
     return {
         "ip": request.client.host if request.client else None,

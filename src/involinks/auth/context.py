@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from involinks.audit.service import RequestOrigin
 from involinks.config import Settings
 from involinks.core.rate_limit import RateLimiter
 
@@ -18,6 +19,6 @@ class AuthContext:
     user_agent: str | None = None
 
     @property
-    def origin(self) -> dict[str, str | None]:
+    def origin(self) -> RequestOrigin:
         """`ip` and `user_agent` for the audit log."""
         return {"ip": self.ip, "user_agent": self.user_agent}

@@ -23,11 +23,13 @@ company's logo" can never pick another tenant's row.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any, Final
@@ -62,9 +64,10 @@ from involinks.compliance.validation import (
     Layer,
     Severity,
     ValidationIssue,
+    ValidationResult,
     validate_tdd,
-    validate_ubl,
 )
+from involinks.compliance.validation.pool import validate_ubl_async
 from involinks.config import Settings, get_settings
 from involinks.core import tenancy
 from involinks.core.types import UAE_TIME, utcnow
@@ -98,9 +101,9 @@ __all__ = [
     "document_for",
     "draft_rejection",
     "get_issued",
-    "issue",
     "issue_dict",
     "issued_xml",
+    "issuing",
     "pdf_bytes",
     "render_pdf_job",
     "rotate_key",
@@ -239,8 +242,9 @@ def _build_xml(document: Document) -> bytes:
         ) from exc
 
 
-def _check(xml: bytes) -> None:
-    result = validate_ubl(xml)
+async def _settle(checking: asyncio.Future[ValidationResult]) -> None:
+    """Wait for the validation started in ``issue``; 422 with every failed rule if it failed."""
+    result = await checking
     if not result.valid:
         raise ComplianceRejected(result.errors)
 
@@ -489,23 +493,22 @@ def _pdf_namespace(company_id: uuid.UUID) -> str:
 
 async def _lock_chain_head(
     session: AsyncSession, company_id: uuid.UUID, series: str
-) -> DocumentChainHead:
-    """The head row of (company, series), created if needed and locked until commit.
+) -> tuple[int, str | None]:
+    """(last position, last hash) of (company, series), the head row created if needed and
+    locked until commit.
 
     One ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: the (no-op) update takes the row
     lock, so on PostgreSQL a second finalizer waits here until the first commits, then gets the
     new head; positions are gapless and no two documents link to the same predecessor. SQLite
     serializes writers anyway.
     """
-    if tenancy.current_company_id(session) != company_id:
-        # Core INSERTs bypass the ORM tenant hooks: refuse to write another company's head.
-        raise tenancy.TenancyError("issuing for a company other than the bound one")
+    _refuse_other_company(session, company_id)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = DocumentChainHead.__table__
     assert isinstance(table, sa_schema.Table)
     upsert = (
-        insert(DocumentChainHead)
+        insert(table)
         .values(
             company_id=company_id,
             series=series,
@@ -517,11 +520,35 @@ async def _lock_chain_head(
             index_elements=[table.c.company_id, table.c.series],
             set_={"last_position": table.c.last_position},
         )
-        .returning(DocumentChainHead)
+        .returning(table.c.last_position, table.c.last_hash)
     )
-    head = await session.scalar(upsert, execution_options={"populate_existing": True})
-    assert head is not None
-    return head
+    row = (await session.execute(upsert)).one()
+    return int(row.last_position), row.last_hash
+
+
+async def _advance_chain_head(
+    session: AsyncSession,
+    company_id: uuid.UUID,
+    series: str,
+    record: IssuedDocument,
+    *,
+    now: datetime,
+) -> None:
+    """Point the (locked) head of the series at the document just issued."""
+    _refuse_other_company(session, company_id)
+    table = DocumentChainHead.__table__
+    assert isinstance(table, sa_schema.Table)
+    await session.execute(
+        sa.update(table)
+        .where(table.c.company_id == company_id, table.c.series == series)
+        .values(last_position=record.position, last_hash=record.document_hash, updated_at=now)
+    )
+
+
+def _refuse_other_company(session: AsyncSession, company_id: uuid.UUID) -> None:
+    if tenancy.current_company_id(session) != company_id:
+        # Core statements bypass the ORM tenant hooks: refuse to write another company's head.
+        raise tenancy.TenancyError("issuing for a company other than the bound one")
 
 
 def _enqueue_render(record: IssuedDocument) -> None:
@@ -538,7 +565,8 @@ def _enqueue_render(record: IssuedDocument) -> None:
         log.debug("no unit of work: PDF job not enqueued", extra={"invoice_id": str(record.id)})
 
 
-async def issue(
+@asynccontextmanager
+async def issuing(
     session: AsyncSession,
     invoice: Invoice,
     *,
@@ -546,65 +574,68 @@ async def issue(
     now: datetime | None = None,
     settings: Settings | None = None,
     store: ArtifactStore | None = None,
-) -> IssuedDocument:
+) -> AsyncIterator[IssuedDocument]:
     """Build, validate, chain, sign and store the document of an invoice being finalized.
 
-    Raises :class:`ComplianceRejected` (422, every failed rule with its form field) before writing
-    anything when the document fails validation.
+    The body writes what goes with the issue (the status change, its events) and flushes; the
+    official validation runs meanwhile in a helper process (``validation.pool``), and on
+    leaving, a document that failed raises :class:`ComplianceRejected` (422, every failed rule
+    with its form field). Any error leaves no stored file behind; the caller's transaction,
+    rolled back, leaves no row.
     """
     if invoice.status is not InvoiceStatus.DRAFT:
         raise Conflict("Only a document being finalized can be issued.", code="already_issued")
     if invoice.number is None or invoice.finalized_at is None:
-        raise ValueError("issue() needs the number and finalized_at of the document set")
+        raise ValueError("issuing() needs the number and finalized_at of the document set")
     if invoice.seller_snapshot is None or invoice.buyer_snapshot is None:
-        raise ValueError("issue() needs the party snapshots taken")
+        raise ValueError("issuing() needs the party snapshots taken")
     settings = settings or get_settings()
     store = store or store_for(settings)
     now = now or utcnow()
 
     document = await document_for(session, invoice)
     xml = _build_xml(document)
-    _check(xml)
-
-    company = await _company(session, invoice.company_id)
-    series = series_of(invoice)
-    head = await _lock_chain_head(session, company.id, series)
-    previous_hash = link(head.last_hash)
-    key = await _active_key(session, company, settings=settings, user=user, now=now)
-    private_key = _unlock(key, settings)
-    xml_sha256 = sha256_hex(xml)
-    canonical = canonical_document(
-        document, series=series, xml_sha256=xml_sha256, previous_hash=previous_hash
-    )
-    document_hash = compute_hash(canonical)
-    signature = signing.sign(private_key, document_hash, xml_sha256)
-
-    stored = await store.put(_xml_namespace(company.id), xml, content_type=XML_CONTENT_TYPE)
-    record = IssuedDocument(
-        id=uuid.uuid4(),
-        company_id=company.id,
-        invoice_id=invoice.id,
-        series=series,
-        position=head.last_position + 1,
-        customization=document.customization.value,
-        canonical_version=CANONICAL_VERSION,
-        previous_hash=previous_hash,
-        document_hash=document_hash,
-        xml_key=stored.key,
-        xml_sha256=xml_sha256,
-        xml_size=stored.size,
-        signing_key_id=key.id,
-        key_id=signature.key_id,
-        signature=signature.value,
-        signature_algorithm=signature.algorithm,
-        issued_at=now,
-    )
-    session.add(record)
-    head.last_position = record.position
-    head.last_hash = document_hash
-    head.updated_at = now
+    # The verdict is awaited only on the way out: the chain, key, signature and storage work
+    # below, and the caller's own writes, happen while a helper checks the document.
+    checking = asyncio.ensure_future(validate_ubl_async(xml))
+    stored_key: str | None = None
     try:
-        # Flushes the record, the head and the invoice together with the event.
+        company = await _company(session, invoice.company_id)
+        series = series_of(invoice)
+        position, last_hash = await _lock_chain_head(session, company.id, series)
+        previous_hash = link(last_hash)
+        key = await _active_key(session, company, settings=settings, user=user, now=now)
+        private_key = _unlock(key, settings)
+        xml_sha256 = sha256_hex(xml)
+        canonical = canonical_document(
+            document, series=series, xml_sha256=xml_sha256, previous_hash=previous_hash
+        )
+        document_hash = compute_hash(canonical)
+        signature = signing.sign(private_key, document_hash, xml_sha256)
+
+        stored = await store.put(_xml_namespace(company.id), xml, content_type=XML_CONTENT_TYPE)
+        stored_key = stored.key
+        record = IssuedDocument(
+            id=uuid.uuid4(),
+            company_id=company.id,
+            invoice_id=invoice.id,
+            series=series,
+            position=position + 1,
+            customization=document.customization.value,
+            canonical_version=CANONICAL_VERSION,
+            previous_hash=previous_hash,
+            document_hash=document_hash,
+            xml_key=stored.key,
+            xml_sha256=xml_sha256,
+            xml_size=stored.size,
+            signing_key_id=key.id,
+            key_id=signature.key_id,
+            signature=signature.value,
+            signature_algorithm=signature.algorithm,
+            issued_at=now,
+        )
+        session.add(record)
+        await _advance_chain_head(session, company.id, series, record, now=now)
         await audit.record(
             session,
             "invoice.issued",
@@ -622,12 +653,20 @@ async def issue(
                 "xml_sha256": xml_sha256,
                 "key_id": record.key_id,
             },
+            flush=False,  # written with the caller's rows, in its flush
         )
-    except Exception:
-        await store.delete(stored.key)  # no row, no file
+        yield record
+        await _settle(checking)
+    except BaseException:
+        if stored_key is not None:
+            await store.delete(stored_key)  # no row, no file
         raise
+    finally:
+        if not checking.done():
+            checking.cancel()  # an error above: the verdict is no longer needed
+        elif not checking.cancelled():
+            checking.exception()  # seen, so asyncio does not report it as never retrieved
     _enqueue_render(record)
-    return record
 
 
 # --- reading an issued document ----------------------------------------------------------------
@@ -711,7 +750,7 @@ async def _draft_findings(
         xml = _build_xml(document)
     except ComplianceRejected as exc:
         return prechecks + list(exc.issues), []
-    result = validate_ubl(xml)
+    result = await validate_ubl_async(xml)
     # A pre-check the official rules also report for the same field is listed once: the
     # official layer and location with our message and form field ("lines.0.description").
     official = {(issue.rule_id, issue.field): issue for issue in reversed(result.errors)}

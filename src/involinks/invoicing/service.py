@@ -536,7 +536,8 @@ async def finalize(
     store: ArtifactStore | None = None,
 ) -> Invoice:
     """DRAFT -> FINALIZED: check, number, snapshot parties, issue the compliant document (UBL
-    validated, hash-chained, signed: compliance.service.issue); a full credit cancels its invoice.
+    validated, hash-chained, signed: compliance.service.issuing); a full credit cancels its
+    invoice.
 
     ``settings`` and ``store`` (secret key, artifact store) default to ``get_settings()``'s.
     """
@@ -549,6 +550,27 @@ async def finalize(
         raise await compliance_service.draft_rejection(session, invoice, now=now)
     if invoice.is_credit_note:
         await _check_credit_fits(session, invoice, at_finalize=True)
+    # Numbering through issuing in a savepoint: a refusal anywhere (plan limit, number taken,
+    # an official rule) takes back everything written here, whatever the caller does next.
+    async with session.begin_nested():
+        await _number_and_issue(
+            session, invoice, company, user=user, now=now, settings=settings, store=store
+        )
+    if invoice.is_credit_note:
+        await _cancel_if_fully_credited(session, invoice, user=user, now=now)
+    return invoice
+
+
+async def _number_and_issue(
+    session: AsyncSession,
+    invoice: Invoice,
+    company: Company,
+    *,
+    user: User,
+    now: datetime,
+    settings: Settings | None,
+    store: ArtifactStore | None,
+) -> None:
     # The counter row stays locked until commit: the plan check below cannot race.
     number = await numbering.assign_number(
         session,
@@ -569,18 +591,14 @@ async def finalize(
     invoice.finalized_by_id = user.id
     invoice.seller_snapshot = seller_snapshot(company)
     invoice.buyer_snapshot = buyer_snapshot(invoice.customer)
-    # --- compliance (begin): UBL built and validated (422 with every failed rule, nothing
-    # written), hash-chained, signed and stored, all before the status changes.
-    await compliance_service.issue(
+    # Compliance: the UBL is built, hash-chained, signed and stored, and its official validation
+    # runs meanwhile; leaving the block waits for the verdict (422 with every failed rule).
+    async with compliance_service.issuing(
         session, invoice, user=user, now=now, settings=settings, store=store
-    )
-    # --- compliance (end)
-    invoice.status = InvoiceStatus.FINALIZED
-    _add_event(session, invoice, InvoiceStatus.FINALIZED, user=user, note=number, at=now)
-    await _audit_invoice(session, "invoice.finalized", invoice, user)  # flushes all of it
-    if invoice.is_credit_note:
-        await _cancel_if_fully_credited(session, invoice, user=user, now=now)
-    return invoice
+    ):
+        invoice.status = InvoiceStatus.FINALIZED
+        _add_event(session, invoice, InvoiceStatus.FINALIZED, user=user, note=number, at=now)
+        await _audit_invoice(session, "invoice.finalized", invoice, user)  # flushes all of it
 
 
 async def _cancel_if_fully_credited(

@@ -14,7 +14,6 @@ nothing is stored.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import uuid
@@ -31,7 +30,8 @@ from sqlalchemy.orm import selectinload
 from involinks.auth.models import User
 from involinks.companies.models import Company
 from involinks.compliance.ubl import ParseError, parse_document
-from involinks.compliance.validation import ValidationResult, validate_ubl
+from involinks.compliance.validation import ValidationResult
+from involinks.compliance.validation.pool import validate_ubl_async
 from involinks.config import get_settings
 from involinks.core import tenancy
 from involinks.core.types import utcnow
@@ -189,8 +189,8 @@ async def check_document(xml: bytes) -> Document:
 
 async def check_document_result(xml: bytes) -> tuple[Document, ValidationResult]:
     """`check_document`, also giving the validation result (its warnings) to show the user."""
-    # Saxon and lxml are CPU-bound: keep the event loop free while they run.
-    result = await asyncio.to_thread(validate_ubl, xml)
+    # Saxon and lxml are CPU-bound: they run in a helper process, the event loop stays free.
+    result = await validate_ubl_async(xml)
     if not result.valid:
         errors = issue_dicts(result)
         shown = "; ".join(f"[{e['rule_id']}] {e['message']}" for e in errors[:3])

@@ -1,0 +1,81 @@
+"""The validation helper processes: same verdicts as in-process validation, a dead helper is
+replaced without losing the document, concurrent documents keep their own verdicts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+from lxml import etree
+
+from involinks.compliance.validation import pool, validate_ubl
+from tests.compliance.validation.golden import NS, example, mutated
+
+STANDARD = "billing/invoice/Standard tax invoice.xml"
+
+
+def _bad_trn(tree: etree._ElementTree) -> None:
+    node = tree.find(".//cac:AccountingSupplierParty//cac:PartyTaxScheme/cbc:CompanyID", NS)
+    assert node is not None
+    node.text = "12345"
+
+
+@pytest.fixture
+def helpers() -> Iterator[None]:
+    """One helper process for the test, stopped afterwards (the next test starts its own)."""
+    pool.start(1)
+    try:
+        yield
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.usefixtures("helpers")
+async def test_a_helper_gives_the_same_verdicts_as_validating_here() -> None:
+    good = example(STANDARD).read_bytes()
+    bad = mutated(STANDARD, _bad_trn)
+
+    in_helper = [await pool.validate_ubl_async(xml) for xml in (good, bad, b"<not-closed")]
+
+    assert pool.helper_pids(), "the documents were not sent to a helper process"
+    assert os.getpid() not in pool.helper_pids()
+    assert in_helper == [validate_ubl(xml) for xml in (good, bad, b"<not-closed")]
+    assert in_helper[0].valid
+    assert not in_helper[1].valid
+    assert {issue.rule_id for issue in in_helper[1].errors} >= {"ibr-132-ae"}
+    assert in_helper[2].errors[0].layer.value == "xml"
+
+
+@pytest.mark.usefixtures("helpers")
+async def test_a_helper_that_died_is_replaced_and_the_document_checked_again() -> None:
+    xml = mutated(STANDARD, _bad_trn)
+    await pool.validate_ubl_async(xml)
+    (first,) = pool.helper_pids()
+    os.kill(first, signal.SIGKILL)
+    # The pipe of the killed helper is only found broken when the next document is sent.
+    result = await pool.validate_ubl_async(xml)
+
+    assert not result.valid
+    assert result == validate_ubl(xml)
+    (second,) = pool.helper_pids()
+    assert second != first
+
+
+@pytest.mark.usefixtures("helpers")
+async def test_several_documents_at_once_each_get_their_own_verdict() -> None:
+    documents = [example(STANDARD).read_bytes(), mutated(STANDARD, _bad_trn)] * 4
+    results = await asyncio.gather(*(pool.validate_ubl_async(xml) for xml in documents))
+    assert [result.valid for result in results] == [True, False] * 4
+
+
+async def test_with_no_helpers_the_document_is_validated_in_this_process() -> None:
+    pool.start(0)
+    try:
+        result = await pool.validate_ubl_async(mutated(STANDARD, _bad_trn))
+        assert not result.valid
+        assert pool.helper_pids() == ()
+    finally:
+        pool.shutdown()  # the next use reads VALIDATION_PROCESSES again
