@@ -165,6 +165,50 @@ async def test_a_file_of_new_and_known_references(
     assert lines == 6
 
 
+async def test_batches_written_while_the_next_are_validated_miss_nothing(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    db_session: AsyncSession,
+    load_with: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches of 2 are written while later rows are checked; a known reference (the Writer's,
+    unit by unit) and an invalid invoice come between full batches."""
+    monkeypatch.setattr(bulk, "BATCH_INVOICES", 2)
+    trn = await add_customer(client, tenant)
+    body(
+        await upload(
+            client, tenant, "invoices", csv_bytes(INVOICE_HEADER, invoice_rows(trn, "K-1"))
+        ),
+        201,
+    )
+    broken = invoice_rows(trn, "B-BAD")
+    broken[0]["quantity"] = "three"
+    rows = [
+        *invoice_rows(trn, "B-1"),
+        *invoice_rows(trn, "B-2"),
+        *invoice_rows(trn, "B-3"),
+        *invoice_rows(trn, "K-1"),  # known: goes through the Writer between batches
+        *broken,
+        *invoice_rows(trn, "B-4"),
+        *invoice_rows(trn, "B-5"),
+        *invoice_rows(trn, "B-6"),
+    ]
+    result = body(
+        await upload(
+            client, tenant, "invoices", csv_bytes(INVOICE_HEADER, rows), skip_invalid=True
+        ),
+        201,
+    )
+    assert (result["created_count"], result["unchanged_count"]) == (6, 1)
+    assert {error["row"] for error in result["errors"]} == {10}
+    tenancy.bind_company(db_session, tenant.company.id)
+    refs = (await db_session.execute(sa.select(Invoice.external_reference))).scalars().all()
+    assert sorted(ref or "" for ref in refs) == ["B-1", "B-2", "B-3", "B-4", "B-5", "B-6", "K-1"]
+    lines = (await db_session.execute(sa.select(sa.func.count(InvoiceLine.id)))).scalar_one()
+    assert lines == 14
+
+
 async def test_a_dry_run_writes_nothing_in_bulk(
     client: httpx.AsyncClient, tenant: Tenant, db_session: AsyncSession, load_with: str
 ) -> None:

@@ -89,13 +89,13 @@ class InvoiceBatches:
         user: User,
         import_id: uuid.UUID,
         means: PaymentMeansIn,
-        size: int = BATCH_INVOICES,
+        size: int | None = None,
     ) -> None:
         self.session = session
         self.user = user
         self.import_id = import_id
         self.means = means
-        self.size = size
+        self.size = size or BATCH_INVOICES
         self.pending: list[Unit] = []
         self._rls: dict[str, bool] = {}  # table -> row-level security enabled
 
@@ -106,9 +106,13 @@ class InvoiceBatches:
     def add(self, unit: Unit) -> None:
         self.pending.append(unit)
 
-    async def write(self) -> list[Written]:
-        """Write the pending units; those it leaves (``outcome`` None) go to the Writer."""
+    def take(self) -> list[Unit]:
+        """The units collected so far, for :meth:`write`; the next batch starts empty."""
         units, self.pending = self.pending, []
+        return units
+
+    async def write(self, units: list[Unit]) -> list[Written]:
+        """Write a batch; the units it leaves (``outcome`` None) go to the Writer."""
         if not units:
             return []
         refs = [record.ref for record in (_record(unit) for unit in units)]

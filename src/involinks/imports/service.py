@@ -247,24 +247,50 @@ async def _validate_and_write(
     batches: InvoiceBatches | None,
     tally: Tally,
 ) -> None:
-    """The body of a write pass: every unit validated, then written (or refused)."""
+    """The body of a write pass: every unit validated, then written (or refused).
+
+    A full batch of new invoices is written by a task of its own while the next units are
+    validated here: PostgreSQL inserts one batch while Python checks the next. Validation never
+    touches the session, and nothing else uses it until the batch in flight is done.
+    """
     known = TEMPLATES[job.kind].known
-    for unit in _units(data, job.file_format, job.kind, lookups, settings):
-        tally.rows_done += len(unit.rows)
-        if not unit.ok:
-            tally.refuse(unit.errors)
-            continue
-        # Errors elsewhere do not stop the writes: the services may find more problems, and
-        # the report should carry all of them. An all-or-nothing run is rolled back by the
-        # caller.
-        if batches is not None and bulk_record(unit) is not None:
-            batches.add(unit)
-            if batches.full:
-                await _write_batch(batches, writer, tally, known)
-            continue
-        await _write_unit(session, writer, unit, tally, known)
-    if batches is not None:
-        await _write_batch(batches, writer, tally, known)
+    in_flight: asyncio.Task[None] | None = None
+    try:
+        for unit in _units(data, job.file_format, job.kind, lookups, settings):
+            tally.rows_done += len(unit.rows)
+            if not unit.ok:
+                tally.refuse(unit.errors)
+                continue
+            # Errors elsewhere do not stop the writes: the services may find more problems,
+            # and the report should carry all of them. An all-or-nothing run is rolled back by
+            # the caller.
+            if batches is not None and bulk_record(unit) is not None:
+                batches.add(unit)
+                if batches.full:
+                    if in_flight is not None:
+                        await in_flight
+                    in_flight = asyncio.create_task(
+                        _write_batch(batches, batches.take(), writer, tally, known)
+                    )
+                elif in_flight is not None:
+                    await asyncio.sleep(0)  # the batch in flight takes its next step
+                continue
+            if in_flight is not None:
+                await in_flight
+                in_flight = None
+            await _write_unit(session, writer, unit, tally, known)
+        if in_flight is not None:
+            await in_flight
+            in_flight = None
+        if batches is not None:
+            await _write_batch(batches, batches.take(), writer, tally, known)
+    finally:
+        # Never leave a write running on the session the caller is about to roll back.
+        if in_flight is not None:
+            if not in_flight.done():
+                await asyncio.wait([in_flight])
+            if not in_flight.cancelled():
+                in_flight.exception()  # the first error is the one raised
 
 
 @contextlib.contextmanager
@@ -291,9 +317,13 @@ def _older_objects_frozen() -> Iterator[None]:
 
 
 async def _write_batch(
-    batches: InvoiceBatches, writer: Writer, tally: Tally, known: frozenset[str]
+    batches: InvoiceBatches,
+    units: list[Unit],
+    writer: Writer,
+    tally: Tally,
+    known: frozenset[str],
 ) -> None:
-    for written in await batches.write():
+    for written in await batches.write(units):
         if written.outcome is None:
             await _write_unit(writer.session, writer, written.unit, tally, known)
         else:
