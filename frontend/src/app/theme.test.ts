@@ -48,6 +48,12 @@ describe('cssVariablesResolver', () => {
     expect(wcagContrast(dimmed, merged.colors.gray[0])).toBeGreaterThanOrEqual(4.5);
   });
 
+  it('makes field error text meet 4.5:1 on white', () => {
+    const error = light['--mantine-color-error']!;
+    expect(wcagContrast(error, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+    expect(wcagContrast(merged.colors.red[6], '#ffffff')).toBeLessThan(4.5); // why it is set
+  });
+
   it.each(Object.keys(DEFAULT_THEME.colors))(
     'gives %s readable light and filled variants',
     (name) => {

@@ -33,13 +33,18 @@ export function readableOn(color: string, background: string, minimum = 4.5): st
 }
 
 /**
- * Mantine's defaults miss WCAG AA in places: dimmed text (gray-6 on white, 3.3:1), "light" badges
- * and buttons in teal, green, lime, yellow and orange, and white text on several filled colours.
+ * Mantine's defaults miss WCAG AA in places: dimmed text (gray-6 on white, 3.3:1), error text,
+ * "light" badges and buttons in teal, green, lime, yellow and orange, and white text on several
+ * filled colours.
  * Status badges are everywhere in a finance app, so the palette is corrected once here.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
   const shade = getPrimaryShade(resolved, 'light');
-  const light: Record<string, string> = { '--mantine-color-dimmed': '#5f6670' };
+  const light: Record<string, string> = {
+    '--mantine-color-dimmed': '#5f6670',
+    // Field errors are red-6 text on white (3.3:1): darkened until they read.
+    '--mantine-color-error': readableOn(resolved.colors.red[6], '#ffffff'),
+  };
   for (const [name, shades] of Object.entries(resolved.colors)) {
     const filled = readableOn(shades[shade], '#ffffff');
     light[`--mantine-color-${name}-filled`] = filled;

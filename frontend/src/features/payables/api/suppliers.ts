@@ -32,3 +32,28 @@ export function useCreateSupplier() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['suppliers'] }),
   });
 }
+
+/** PATCH /suppliers/{id}: only the fields sent change; 409 when another supplier has the TRN. */
+export const updateSupplier = ({ id, ...input }: SupplierInput & { id: string }) =>
+  api<Supplier>(`/suppliers/${encodeURIComponent(id)}`, { method: 'PATCH', json: input });
+
+export function useUpdateSupplier() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: updateSupplier,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['suppliers'] }),
+  });
+}
+
+/** DELETE /suppliers/{id}: 409 (supplier_in_use, with the reason) while a purchase order or an
+ * invoice refers to the supplier. */
+export const deleteSupplier = (id: string) =>
+  api<void>(`/suppliers/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export function useDeleteSupplier() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: deleteSupplier,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['suppliers'] }),
+  });
+}

@@ -5,25 +5,46 @@ import { useTranslation } from 'react-i18next';
 
 import { ApiErrorAlert, fieldProblems } from '@/components/api-error-alert';
 
-import { useCreateSupplier } from '../api/suppliers';
-import type { Supplier } from '../api/types';
+import { useCreateSupplier, useUpdateSupplier } from '../api/suppliers';
+import type { Supplier, SupplierInput } from '../api/types';
 
 type SupplierFormModalProps = {
   opened: boolean;
   onClose: () => void;
   onCreated?: (supplier: Supplier) => void;
+  /** Edit this supplier (PATCH) instead of adding one. */
+  supplier?: Supplier;
 };
 
 const EMPTY = { legalName: '', trn: '', email: '', peppolId: '', phone: '', city: '', terms: '' };
+
+const fromSupplier = (supplier: Supplier): typeof EMPTY => ({
+  legalName: supplier.legal_name,
+  trn: supplier.trn ?? '',
+  email: supplier.email ?? '',
+  peppolId: supplier.peppol_id ?? '',
+  phone: supplier.phone ?? '',
+  city: supplier.city ?? '',
+  terms: supplier.payment_terms_days === null ? '' : String(supplier.payment_terms_days),
+});
 
 const TRN = /^\d{15}$/;
 const PEPPOL = /^\d{4}:[^\s:]{1,50}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function SupplierFormModal({ opened, onClose, onCreated }: SupplierFormModalProps) {
+export function SupplierFormModal({
+  opened,
+  onClose,
+  onCreated,
+  supplier,
+}: SupplierFormModalProps) {
   const { t } = useTranslation();
-  const create = useCreateSupplier();
-  const [values, setValues] = useState(EMPTY);
+  const createSupplier = useCreateSupplier();
+  const updateSupplier = useUpdateSupplier();
+  // One mutation's state drives the form: errors, pending, reset.
+  const save = supplier ? updateSupplier : createSupplier;
+  const initial = () => (supplier ? fromSupplier(supplier) : EMPTY);
+  const [values, setValues] = useState(initial);
   const [submitted, setSubmitted] = useState(false);
   const set = (key: keyof typeof EMPTY) => (value: string) =>
     setValues((current) => ({ ...current, [key]: value }));
@@ -41,46 +62,52 @@ export function SupplierFormModal({ opened, onClose, onCreated }: SupplierFormMo
         : null,
   };
   const server = Object.fromEntries(
-    fieldProblems(create.error).map((problem) => [problem.field.split('.').pop(), problem.message]),
+    fieldProblems(save.error).map((problem) => [problem.field.split('.').pop(), problem.message]),
   );
   const shown = (key: keyof typeof errors, field: string) =>
     (submitted ? errors[key] : null) ?? server[field] ?? null;
 
   const close = () => {
-    setValues(EMPTY);
+    setValues(initial());
     setSubmitted(false);
-    create.reset();
+    save.reset();
     onClose();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
     if (Object.values(errors).some((error) => error !== null)) return;
-    create.mutate(
-      {
-        legal_name: values.legalName.trim(),
-        trn: trn || null,
-        email: values.email.trim() || null,
-        peppol_id: values.peppolId.trim() || null,
-        phone: values.phone.trim() || null,
-        city: values.city.trim() || null,
-        payment_terms_days: values.terms === '' ? null : Number(values.terms),
-      },
-      {
-        onSuccess: (supplier) => {
-          notifications.show({
-            color: 'teal',
-            message: t('payables.suppliers.created', { name: supplier.legal_name }),
-          });
-          onCreated?.(supplier);
-          close();
-        },
-      },
-    );
+    // Emptied fields are sent as null, which clears them on an edit too.
+    const input: SupplierInput = {
+      legal_name: values.legalName.trim(),
+      trn: trn || null,
+      email: values.email.trim() || null,
+      peppol_id: values.peppolId.trim() || null,
+      phone: values.phone.trim() || null,
+      city: values.city.trim() || null,
+      payment_terms_days: values.terms === '' ? null : Number(values.terms),
+    };
+    const done = (saved: Supplier) => {
+      notifications.show({
+        color: 'teal',
+        message: t(supplier ? 'payables.suppliers.updated' : 'payables.suppliers.created', {
+          name: saved.legal_name,
+        }),
+      });
+      onCreated?.(saved);
+      close();
+    };
+    if (supplier) updateSupplier.mutate({ id: supplier.id, ...input }, { onSuccess: done });
+    else createSupplier.mutate(input, { onSuccess: done });
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={t('payables.suppliers.new')} size="lg">
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={supplier ? t('payables.suppliers.editTitle') : t('payables.suppliers.new')}
+      size="lg"
+    >
       <form onSubmit={submit} noValidate data-testid="supplier-form">
         <Stack gap="sm">
           <TextInput
@@ -122,11 +149,13 @@ export function SupplierFormModal({ opened, onClose, onCreated }: SupplierFormMo
               value={values.phone}
               onChange={(e) => set('phone')(e.currentTarget.value)}
               dir="ltr"
+              error={server.phone ?? null}
             />
             <TextInput
               label={t('payables.suppliers.city')}
               value={values.city}
               onChange={(e) => set('city')(e.currentTarget.value)}
+              error={server.city ?? null}
             />
             <NumberInput
               label={t('payables.suppliers.paymentTermsDays')}
@@ -138,13 +167,13 @@ export function SupplierFormModal({ opened, onClose, onCreated }: SupplierFormMo
               allowNegative={false}
             />
           </SimpleGrid>
-          {create.isError && <ApiErrorAlert error={create.error} withDetails />}
+          {save.isError && <ApiErrorAlert error={save.error} withDetails />}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={close}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={create.isPending} data-testid="save-supplier">
-              {t('payables.suppliers.create')}
+            <Button type="submit" loading={save.isPending} data-testid="save-supplier">
+              {supplier ? t('payables.suppliers.save') : t('payables.suppliers.create')}
             </Button>
           </Group>
         </Stack>
