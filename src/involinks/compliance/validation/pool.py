@@ -26,6 +26,7 @@ import struct
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from involinks.compliance.validation.engine import validate_ubl
@@ -105,6 +106,10 @@ class _Pool:
         self._idle: queue.SimpleQueue[_Helper] = queue.SimpleQueue()
         self._all: list[_Helper] = []
         self._lock = threading.Lock()
+        # Threads of its own, one per helper, wait for the helpers' answers: waiting in the
+        # event loop's default executor would hold up everything else sent there (password
+        # hashing at sign-in, file reads) while documents queue for a busy helper.
+        self.waiters = ThreadPoolExecutor(max_workers=size, thread_name_prefix="validation")
 
     def _take(self) -> _Helper:
         try:
@@ -142,6 +147,7 @@ class _Pool:
             return tuple(helper.process.pid for helper in self._all)
 
     def stop(self) -> None:
+        self.waiters.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             helpers, self._all = self._all, []
         for helper in helpers:
@@ -213,4 +219,5 @@ async def validate_ubl_async(xml: bytes) -> ValidationResult:
     pool = _current()
     if pool is None:
         return await asyncio.to_thread(validate_ubl, xml)
-    return await asyncio.to_thread(_validate_in_helper, pool, xml)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(pool.waiters, _validate_in_helper, pool, xml)
