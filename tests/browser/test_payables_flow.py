@@ -391,7 +391,9 @@ def test_a_price_variance_is_highlighted_and_approved(
     assert page_problems.errors == []
 
 
-@pytest.mark.parametrize("path", ["/payables", "/purchase-orders/new", "/suppliers"])
+@pytest.mark.parametrize(
+    "path", ["/payables", "/payables/new", "/purchase-orders/new", "/suppliers"]
+)
 def test_payables_pages_fit_a_phone(
     signed_in: Page, path: str, page_problems: PageProblems
 ) -> None:
@@ -414,6 +416,7 @@ def test_payables_and_import_pages_in_arabic(signed_in: Page, page_problems: Pag
         ("/payables", "payables.inbox.title"),
         ("/purchase-orders", "payables.orders.title"),
         ("/purchase-orders/new", "payables.orders.newTitle"),
+        ("/payables/new", "payables.manual.title"),
         ("/suppliers", "payables.suppliers.title"),
         ("/imports", "imports.title"),
     ]:

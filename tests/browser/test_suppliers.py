@@ -1,7 +1,7 @@
 """Suppliers page: edit and delete, as the customers page does. A company admin edits a supplier
-(server field errors on the fields, the change stored), deletes one without documents, and is
-told in the API's words why a supplier with a purchase order stays. A finance user, who may read
-but not manage accounts payable, sees neither action."""
+(server field errors on the fields, the change stored), deletes one without documents, is
+told in the API's words why a supplier with a purchase order stays, and deactivates it instead.
+A finance user, who may read but not manage accounts payable, sees neither action."""
 
 from __future__ import annotations
 
@@ -145,6 +145,27 @@ def test_edit_a_supplier_delete_one_and_a_refusal_for_one_with_an_order(
     dialog.get_by_role("button", name=text("en", "common.cancel")).click()
     expect(dialog).to_have_count(0)
     assert buyer.get(f"/suppliers/{ordered['id']}")["id"] == ordered["id"]
+
+    # What the refusal suggests instead: deactivate it. The row says so; the API stores it.
+    ordered_row = rows.filter(has_text=ordered["legal_name"])
+    expect(ordered_row.get_by_test_id("supplier-inactive")).to_have_count(0)
+    row_button(page, "payables.suppliers.editOf", ordered["legal_name"]).click()
+    dialog = page.get_by_role("dialog", name=text("en", "payables.suppliers.editTitle"))
+    active = dialog.get_by_label(text("en", "payables.suppliers.active"))
+    expect(active).to_be_checked()
+    active.uncheck()
+    dialog.get_by_test_id("save-supplier").click()
+    expect(dialog).to_have_count(0)
+    expect(ordered_row.get_by_test_id("supplier-inactive")).to_have_text(
+        text("en", "payables.suppliers.inactive")
+    )
+    assert_accessible(page)
+    stored = buyer.get(f"/suppliers/{ordered['id']}")
+    assert stored["is_active"] is False
+    assert stored["legal_name"] == ordered["legal_name"], "deactivating changes nothing else"
+    # Inactive means no new orders: the list the order form searches leaves it out.
+    active_only = buyer.get("/suppliers", params={"q": tag, "is_active": "true"})["items"]
+    assert ordered["id"] not in [s["id"] for s in active_only]
 
     # The one without documents goes: from the table and from the API.
     row_button(page, "payables.suppliers.deleteOf", renamed).click()

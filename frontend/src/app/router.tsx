@@ -92,6 +92,13 @@ export const signedInRoutes: RouteObject[] = [
     })),
   },
   {
+    path: 'payables/new',
+    ...page(async () => ({
+      Component: (await import('@/app/routes/payables/inward-invoice-create'))
+        .CreateInwardInvoiceRoute,
+    })),
+  },
+  {
     path: 'payables/:invoiceId',
     ...page(async () => ({
       Component: (await import('@/app/routes/payables/inward-invoice')).InwardInvoiceRoute,

@@ -1,8 +1,8 @@
-import { Button } from '@mantine/core';
-import { IconFileUpload } from '@tabler/icons-react';
+import { Button, Group } from '@mantine/core';
+import { IconFileUpload, IconPencilPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 
 import { Inbox } from '@/features/payables/components/inbox';
 import { UploadInvoiceModal } from '@/features/payables/components/upload-invoice-modal';
@@ -23,13 +23,24 @@ export function PayablesInboxRoute() {
         subtitle={t('payables.inbox.subtitle')}
         actions={
           canManage && (
-            <Button
-              leftSection={<IconFileUpload size={16} aria-hidden />}
-              onClick={() => setUploading(true)}
-              data-testid="open-upload"
-            >
-              {t('payables.upload.open')}
-            </Button>
+            <Group gap="xs">
+              <Button
+                variant="default"
+                component={Link}
+                to="/payables/new"
+                leftSection={<IconPencilPlus size={16} aria-hidden />}
+                data-testid="open-manual-entry"
+              >
+                {t('payables.manual.open')}
+              </Button>
+              <Button
+                leftSection={<IconFileUpload size={16} aria-hidden />}
+                onClick={() => setUploading(true)}
+                data-testid="open-upload"
+              >
+                {t('payables.upload.open')}
+              </Button>
+            </Group>
           )
         }
       />

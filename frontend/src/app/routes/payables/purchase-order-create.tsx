@@ -17,7 +17,7 @@ export function CreatePurchaseOrderRoute() {
         subtitle={t('payables.orders.newSubtitle')}
       />
       <PurchaseOrderForm
-        renderSupplierField={(props) => <SupplierSelect {...props} />}
+        renderSupplierField={(props) => <SupplierSelect {...props} activeOnly />}
         onSaved={(order) => navigate(`/purchase-orders/${order.id}`)}
         onCancel={() => navigate('/purchase-orders')}
       />

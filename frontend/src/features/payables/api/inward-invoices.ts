@@ -6,6 +6,7 @@ import type {
   InboxSummary,
   InvoiceMatch,
   InwardInvoice,
+  InwardInvoiceInput,
   InwardInvoiceListItem,
   InwardStatus,
   MatchStatus,
@@ -109,6 +110,19 @@ export function useInwardAction(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (action: InwardAction) => runInwardAction(id, action),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['inward-invoices'] }),
+  });
+}
+
+/** POST /inward-invoices: manual entry, matched at once; 409 (duplicate_invoice) when the
+ * supplier already sent this number, 422 names the fields. */
+export const createInwardInvoice = (input: InwardInvoiceInput) =>
+  api<InwardInvoice>('/inward-invoices', { method: 'POST', json: input });
+
+export function useCreateInwardInvoice() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createInwardInvoice,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['inward-invoices'] }),
   });
 }

@@ -15,20 +15,28 @@ import type {
 export type PurchaseOrderQuery = {
   status?: PurchaseOrderStatus;
   q?: string;
+  supplierId?: string;
   page: number;
   pageSize: number;
 };
 
-/** GET /purchase-orders: filtered by status and number, paged. */
-export const listPurchaseOrders = ({ status, q, page, pageSize }: PurchaseOrderQuery) =>
+/** GET /purchase-orders: filtered by status, number and supplier, paged. */
+export const listPurchaseOrders = ({ status, q, supplierId, page, pageSize }: PurchaseOrderQuery) =>
   api<Page<PurchaseOrderListItem>>('/purchase-orders', {
-    params: { status, q: q?.trim() || undefined, page, page_size: pageSize },
+    params: {
+      status,
+      q: q?.trim() || undefined,
+      supplier_id: supplierId,
+      page,
+      page_size: pageSize,
+    },
   });
 
-export function usePurchaseOrders(query: PurchaseOrderQuery) {
+export function usePurchaseOrders(query: PurchaseOrderQuery, enabled = true) {
   return useQuery({
     queryKey: ['purchase-orders', 'list', query],
     queryFn: () => listPurchaseOrders(query),
+    enabled,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });

@@ -4,12 +4,17 @@ import { api } from '@/lib/api';
 
 import type { Page, Supplier, SupplierInput } from './types';
 
-export type SupplierQuery = { q?: string; page: number; pageSize: number };
+export type SupplierQuery = { q?: string; page: number; pageSize: number; activeOnly?: boolean };
 
-/** GET /suppliers: searched by name or TRN, paged. */
-export const listSuppliers = ({ q, page, pageSize }: SupplierQuery) =>
+/** GET /suppliers: searched by name or TRN, paged; `is_active=true` leaves out deactivated ones. */
+export const listSuppliers = ({ q, page, pageSize, activeOnly }: SupplierQuery) =>
   api<Page<Supplier>>('/suppliers', {
-    params: { q: q?.trim() || undefined, page, page_size: pageSize },
+    params: {
+      q: q?.trim() || undefined,
+      page,
+      page_size: pageSize,
+      is_active: activeOnly ? true : undefined,
+    },
   });
 
 export function useSuppliers(query: SupplierQuery) {

@@ -26,6 +26,8 @@ export type SupplierInput = {
   city?: string | null;
   currency?: string;
   payment_terms_days?: number | null;
+  /** Edit only: an inactive supplier takes no new purchase orders. */
+  is_active?: boolean;
 };
 
 export type SupplierBrief = { id: string; legal_name: string; trn: string | null };
@@ -287,6 +289,26 @@ export type InwardInvoice = InwardInvoiceListItem & {
   lines: InwardInvoiceLine[];
   events: InwardInvoiceEvent[];
   match: InvoiceMatch | null;
+};
+
+export type InwardInvoiceLineInput = {
+  item_name: string;
+  quantity: string;
+  unit_price: string;
+  vat_category: string;
+  vat_rate: string;
+};
+
+/** POST /inward-invoices: a supplier invoice typed in; the API computes the amounts. */
+export type InwardInvoiceInput = {
+  supplier_id: string;
+  invoice_number: string;
+  issue_date: string;
+  due_date: string | null;
+  currency: string;
+  /** The purchase order's number, as a supplier would quote it; the match looks it up. */
+  order_reference: string | null;
+  lines: InwardInvoiceLineInput[];
 };
 
 export type ValidationIssue = {

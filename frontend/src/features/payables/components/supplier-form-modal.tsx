@@ -1,4 +1,13 @@
-import { Button, Group, Modal, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import {
+  Button,
+  Group,
+  Modal,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TextInput,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -45,6 +54,7 @@ export function SupplierFormModal({
   const save = supplier ? updateSupplier : createSupplier;
   const initial = () => (supplier ? fromSupplier(supplier) : EMPTY);
   const [values, setValues] = useState(initial);
+  const [active, setActive] = useState(supplier?.is_active ?? true);
   const [submitted, setSubmitted] = useState(false);
   const set = (key: keyof typeof EMPTY) => (value: string) =>
     setValues((current) => ({ ...current, [key]: value }));
@@ -69,6 +79,7 @@ export function SupplierFormModal({
 
   const close = () => {
     setValues(initial());
+    setActive(supplier?.is_active ?? true);
     setSubmitted(false);
     save.reset();
     onClose();
@@ -97,7 +108,8 @@ export function SupplierFormModal({
       onCreated?.(saved);
       close();
     };
-    if (supplier) updateSupplier.mutate({ id: supplier.id, ...input }, { onSuccess: done });
+    if (supplier)
+      updateSupplier.mutate({ id: supplier.id, ...input, is_active: active }, { onSuccess: done });
     else createSupplier.mutate(input, { onSuccess: done });
   };
 
@@ -167,6 +179,16 @@ export function SupplierFormModal({
               allowNegative={false}
             />
           </SimpleGrid>
+          {/* Deactivating is how a supplier with documents is retired: it cannot be deleted. */}
+          {supplier && (
+            <Switch
+              label={t('payables.suppliers.active')}
+              description={t('payables.suppliers.activeHint')}
+              checked={active}
+              onChange={(e) => setActive(e.currentTarget.checked)}
+              data-testid="supplier-active"
+            />
+          )}
           {save.isError && <ApiErrorAlert error={save.error} withDetails />}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={close}>

@@ -10,19 +10,28 @@ type SupplierSelectProps = {
   value: Supplier | null;
   onChange: (supplier: Supplier | null) => void;
   error?: string | null;
+  /** Leave out deactivated suppliers (the API refuses new purchase orders for them). */
+  activeOnly?: boolean;
+  label?: string;
 };
 
 /** Picks a supplier by name or TRN (searched on the server). */
-export function SupplierSelect({ value, onChange, error }: SupplierSelectProps) {
+export function SupplierSelect({
+  value,
+  onChange,
+  error,
+  activeOnly = false,
+  label,
+}: SupplierSelectProps) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
-  const suppliers = useSuppliers({ q: debounced, page: 1, pageSize: 50 });
+  const suppliers = useSuppliers({ q: debounced, page: 1, pageSize: 50, activeOnly });
   const known = new Map((suppliers.data?.items ?? []).map((s) => [s.id, s]));
   if (value !== null) known.set(value.id, value);
   return (
     <Select
-      label={t('payables.orders.supplier')}
+      label={label ?? t('payables.orders.supplier')}
       placeholder={t('payables.orders.pickSupplier')}
       searchable
       required

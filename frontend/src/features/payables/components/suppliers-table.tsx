@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Badge,
   Button,
   Group,
   Modal,
@@ -83,9 +84,16 @@ export function SuppliersTable() {
               {suppliers.data?.items.map((supplier) => (
                 <Table.Tr key={supplier.id} data-testid="supplier-row">
                   <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {supplier.legal_name}
-                    </Text>
+                    <Group gap="xs" wrap="nowrap">
+                      <Text size="sm" fw={600}>
+                        {supplier.legal_name}
+                      </Text>
+                      {!supplier.is_active && (
+                        <Badge color="gray" variant="light" data-testid="supplier-inactive">
+                          {t('payables.suppliers.inactive')}
+                        </Badge>
+                      )}
+                    </Group>
                   </Table.Td>
                   <Table.Td dir="ltr">{supplier.trn ?? '—'}</Table.Td>
                   <Table.Td dir="ltr">{supplier.email ?? '—'}</Table.Td>
