@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.analytics.sql import uae_today
 from involinks.auth.dependencies import AppSettings, require
@@ -202,40 +203,58 @@ async def get_inward_invoice_xml(
     )
 
 
+async def _review(
+    session: AsyncSession,
+    invoice_id: uuid.UUID,
+    action: Callable[[InwardInvoice], Awaitable[object]],
+) -> InwardInvoiceRead:
+    """One review action on the invoice, locked while it runs; answers with the invoice as it now
+    stands."""
+    invoice = await service.get_invoice(session, invoice_id, for_update=True)
+    await action(invoice)
+    return await to_read(session, await service.get_invoice(session, invoice_id))
+
+
 @router.post("/{invoice_id}/approve-variance", response_model=InwardInvoiceRead)
 async def approve_inward_invoice_variance(
     invoice_id: uuid.UUID, data: NoteIn, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.approve_variance(session, invoice, note=data.note, actor=user)
-    return await to_read(session, await service.get_invoice(session, invoice_id))
+    return await _review(
+        session,
+        invoice_id,
+        lambda invoice: workflow.approve_variance(session, invoice, note=data.note, actor=user),
+    )
 
 
 @router.post("/{invoice_id}/dispute", response_model=InwardInvoiceRead)
 async def dispute_inward_invoice(
     invoice_id: uuid.UUID, data: ReasonIn, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.dispute(session, invoice, reason=data.reason, actor=user)
-    return await to_read(session, await service.get_invoice(session, invoice_id))
+    return await _review(
+        session,
+        invoice_id,
+        lambda invoice: workflow.dispute(session, invoice, reason=data.reason, actor=user),
+    )
 
 
 @router.post("/{invoice_id}/hold", response_model=InwardInvoiceRead)
 async def hold_inward_invoice(
     invoice_id: uuid.UUID, data: ReasonIn, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.hold(session, invoice, reason=data.reason, actor=user)
-    return await to_read(session, await service.get_invoice(session, invoice_id))
+    return await _review(
+        session,
+        invoice_id,
+        lambda invoice: workflow.hold(session, invoice, reason=data.reason, actor=user),
+    )
 
 
 @router.post("/{invoice_id}/release", response_model=InwardInvoiceRead)
 async def release_inward_invoice(
     invoice_id: uuid.UUID, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.release(session, invoice, actor=user)
-    return await to_read(session, await service.get_invoice(session, invoice_id))
+    return await _review(
+        session, invoice_id, lambda invoice: workflow.release(session, invoice, actor=user)
+    )
 
 
 @router.post("/{invoice_id}/accept", response_model=InwardInvoiceRead)
@@ -243,9 +262,9 @@ async def accept_inward_invoice(
     invoice_id: uuid.UUID, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
     """Accept an invoice ready to pay; over Peppol the supplier is told (Invoice Response AP)."""
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.accept(session, invoice, actor=user)
-    return await to_read(session, await service.get_invoice(session, invoice_id))
+    return await _review(
+        session, invoice_id, lambda invoice: workflow.accept(session, invoice, actor=user)
+    )
 
 
 @router.post("/{invoice_id}/reject", response_model=InwardInvoiceRead)
@@ -253,9 +272,11 @@ async def reject_inward_invoice(
     invoice_id: uuid.UUID, data: ReasonIn, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
     """Reject for good (the supplier credits and reissues); over Peppol with the reason (RE)."""
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.reject(session, invoice, reason=data.reason, actor=user)
-    return await to_read(session, await service.get_invoice(session, invoice_id))
+    return await _review(
+        session,
+        invoice_id,
+        lambda invoice: workflow.reject(session, invoice, reason=data.reason, actor=user),
+    )
 
 
 @router.post("/{invoice_id}/mark-paid", response_model=InwardInvoiceRead)
@@ -263,12 +284,14 @@ async def mark_inward_invoice_paid(
     invoice_id: uuid.UUID, data: MarkPaidIn, user: CanManageAP, session: DbSession
 ) -> InwardInvoiceRead:
     """Record that a ready-to-pay invoice was paid; over Peppol the supplier is told (PD)."""
-    invoice = await service.get_invoice(session, invoice_id, for_update=True)
-    await workflow.mark_paid(
+    return await _review(
         session,
-        invoice,
-        paid_on=data.paid_on or uae_today(utcnow()),
-        reference=data.reference,
-        actor=user,
+        invoice_id,
+        lambda invoice: workflow.mark_paid(
+            session,
+            invoice,
+            paid_on=data.paid_on or uae_today(utcnow()),
+            reference=data.reference,
+            actor=user,
+        ),
     )
-    return await to_read(session, await service.get_invoice(session, invoice_id))

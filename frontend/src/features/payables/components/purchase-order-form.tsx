@@ -20,11 +20,9 @@ import { formatMoney, todayInUae } from '@/lib/format';
 
 import { useCreatePurchaseOrder } from '../api/purchase-orders';
 import type { PurchaseOrder, Supplier } from '../api/types';
-import { lineNet, orderTotals, toMicro } from '../lib/decimal';
+import { lineNet, orderTotals } from '../lib/decimal';
+import { CURRENCY, VAT_CATEGORIES, ZERO_RATED, amountProblems, defaultRate } from '../lib/lines';
 
-const VAT_CATEGORIES = ['S', 'Z', 'E', 'O', 'AE'] as const;
-const ZERO_RATED = new Set(['Z', 'E', 'O']);
-const CURRENCY = /^[A-Z]{3}$/;
 const UNIT = /^[A-Z0-9]{1,3}$/;
 
 type LineDraft = {
@@ -80,8 +78,7 @@ export function PurchaseOrderForm({
       current.map((line) => {
         if (line.key !== key) return line;
         const next = { ...line, ...changes };
-        if (changes.category !== undefined)
-          next.rate = ZERO_RATED.has(changes.category) ? '0' : '5';
+        if (changes.category !== undefined) next.rate = defaultRate(changes.category);
         return next;
       }),
     );
@@ -89,14 +86,9 @@ export function PurchaseOrderForm({
   const lineErrors = (line: LineDraft): LineErrors => {
     const errors: LineErrors = {};
     if (line.item.trim() === '') errors.item = t('payables.orders.errors.required');
-    const quantity = toMicro(line.quantity);
-    if (quantity === null || quantity <= 0n) errors.quantity = t('payables.orders.errors.quantity');
     if (!UNIT.test(line.unit.trim())) errors.unit = t('payables.orders.errors.unit');
-    const price = toMicro(line.price);
-    if (price === null || price < 0n) errors.price = t('payables.orders.errors.price');
-    const rate = toMicro(line.rate);
-    if (rate === null || rate < 0n || rate > 100_000_000n)
-      errors.rate = t('payables.orders.errors.rate');
+    for (const problem of amountProblems(line))
+      errors[problem] = t(`payables.orders.errors.${problem}`);
     return errors;
   };
   const errorsByLine = lines.map(lineErrors);

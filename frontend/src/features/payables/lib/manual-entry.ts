@@ -6,12 +6,9 @@ import type { FieldProblem } from '@/components/api-error-alert';
 
 import type { InwardInvoiceInput } from '../api/types';
 import { toMicro } from './decimal';
+import { CURRENCY, VAT_CATEGORIES, ZERO_RATED, amountProblems, defaultRate } from './lines';
 
-export const VAT_CATEGORIES = ['S', 'Z', 'E', 'O', 'AE'] as const;
-/** Categories the API only accepts at 0 %. */
-export const ZERO_RATED = new Set(['Z', 'E', 'O']);
-const CURRENCY = /^[A-Z]{3}$/;
-const MAX_RATE = 100_000_000n; // 100 % in millionths
+export { VAT_CATEGORIES, ZERO_RATED };
 
 export type ManualLine = {
   key: number;
@@ -56,7 +53,7 @@ export const emptyManualLine = (): ManualLine => ({
 
 /** A category change resets the rate to what the category allows (0 or the UAE's 5 %). */
 export function withCategory(line: ManualLine, category: string): ManualLine {
-  return { ...line, category, rate: ZERO_RATED.has(category) ? '0' : '5' };
+  return { ...line, category, rate: defaultRate(category) };
 }
 
 const PREFIX = 'payables.manual.errors.';
@@ -73,13 +70,9 @@ export function checkManual(draft: ManualDraft): ManualErrors<ManualErrorKey> {
   const lines = draft.lines.map((line) => {
     const errors: Partial<Record<LineField, ManualErrorKey>> = {};
     if (line.item.trim() === '') errors.item = `${PREFIX}required`;
-    const quantity = toMicro(line.quantity);
-    if (quantity === null || quantity <= 0n) errors.quantity = `${PREFIX}quantity`;
-    const price = toMicro(line.price);
-    if (price === null || price < 0n) errors.price = `${PREFIX}price`;
-    const rate = toMicro(line.rate);
-    if (rate === null || rate < 0n || rate > MAX_RATE) errors.rate = `${PREFIX}rate`;
-    else if (ZERO_RATED.has(line.category) && rate !== 0n) errors.rate = `${PREFIX}zeroRate`;
+    for (const problem of amountProblems(line)) errors[problem] = `${PREFIX}${problem}`;
+    if (errors.rate === undefined && ZERO_RATED.has(line.category) && toMicro(line.rate) !== 0n)
+      errors.rate = `${PREFIX}zeroRate`;
     return errors;
   });
   return { header, lines };
