@@ -34,8 +34,10 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from involinks.auth.dependencies import load_principal
 from involinks.auth.models import User
 from involinks.auth.permissions import Role
+from involinks.auth.tokens import AccessClaims
 from involinks.companies.models import Company, CompanyStatus
 from involinks.compliance import service as compliance_service
 from involinks.compliance.validation import pool as validation_pool
@@ -197,14 +199,22 @@ async def _finalize_chunk(
     ids: list[uuid.UUID],
 ) -> None:
     """Finalize each draft in its own unit of work, as one request each would."""
+    claims = AccessClaims(
+        user_id=user_id,
+        role=Role.COMPANY_ADMIN,
+        company_id=company_id,
+        token_version=0,
+        expires_at=datetime.now(UTC),
+    )
     for invoice_id in ids:
         async with maker() as session:
-            tenancy.bind_company(session, company_id)
-            user = await session.get(User, user_id)
-            invoice = await invoicing_service.get_invoice(session, invoice_id)
+            # As the API's finalize route: the principal (user, company, plan) in one query,
+            # then the draft with its lines.
+            user, _company = await load_principal(session, claims)
             assert user is not None
+            invoice = await invoicing_service.get_invoice(session, invoice_id)
             await invoicing_service.finalize(
-                session, invoice, user=user, settings=settings, store=store
+                session, invoice, user=user, settings=settings, store=store, savepoint=False
             )
             await session.commit()
 

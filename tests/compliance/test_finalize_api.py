@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from lxml import etree
 from PIL import Image as PILImage
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from involinks.compliance.validation import validate_ubl
 from involinks.compliance.validation.result import Layer
@@ -20,6 +20,7 @@ from involinks.core import tenancy
 from involinks.jobs import queue as job_queue
 from tests.customers.factories import invoice_payload
 from tests.customers.fixtures import Tenant, ok, tenant
+from tests.statements import selects_sent
 
 __all__ = ["tenant"]
 
@@ -264,3 +265,19 @@ class TestBrandedPdf:
         pdf = await client.get(f"{URL}/{branded['id']}/pdf", headers=tenant.headers)
         assert pdf.status_code == 200
         assert sorted(_pdf_images(pdf.content)) == [(90, 90), (160, 64)]
+
+
+async def test_finalize_reads_are_bounded(
+    client: httpx.AsyncClient, tenant: Tenant, engine: AsyncEngine
+) -> None:
+    """A regression guard for the costliest request: the plan comes with the principal, and the
+    number's uniqueness is left to its unique key instead of a lookup."""
+    await _finalize(client, tenant, (await _draft(client, tenant))["id"])  # the key exists now
+    draft = await _draft(client, tenant)
+    with selects_sent(engine) as selects:
+        issued = ok(await _finalize(client, tenant, draft["id"]))
+    assert issued["status"] == "FINALIZED"
+    [principal] = [q for q in selects if "FROM users" in q]
+    assert "JOIN subscription_plans" in principal
+    assert [q for q in selects if "FROM subscription_plans" in q and q != principal] == []
+    assert [q for q in selects if "invoices.number =" in q] == []

@@ -219,6 +219,37 @@ class TestIssue:
         stored = settings.artifacts_dir / "issued-documents" / str(seller.id)
         assert [p for p in stored.rglob("*") if p.is_file()] == []
 
+    async def test_a_number_already_issued_is_refused_and_writes_nothing(
+        self, db_session: AsyncSession, issuer: Issuer, seller: Company, settings: Settings
+    ) -> None:
+        first = await issuer.issue()
+        year = first.issue_date.year
+        assert first.number == f"INV-{year}-000001"
+        # The year written out as text: a counter of its own, which starts again at 1 and meets
+        # the number the yearly counter already gave.
+        seller.settings = {"numbering": {"invoice": f"INV-{year}-{{seq:06}}"}}
+        with tenancy.system_scope(db_session):
+            await db_session.flush()
+        draft = await issuer.draft()
+        with pytest.raises(Conflict) as refused:
+            await issuer.finalize(draft)
+        assert refused.value.code == "number_taken"
+        assert f"INV-{year}-000001" in refused.value.message
+        await db_session.refresh(draft)
+        assert (draft.status, draft.number) == (InvoiceStatus.DRAFT, None)
+        assert await _count(db_session, IssuedDocument) == 1
+        stored = settings.artifacts_dir / "issued-documents" / str(seller.id)
+        assert len([p for p in stored.rglob("*") if p.is_file()]) == 1  # the first one's only
+        # The session goes on: the counter moved on with the refusal rolled back, so the next
+        # attempt meets the same number; a format that cannot collide issues at once.
+        seller.settings = {"numbering": {"invoice": "B-{seq}"}}
+        with tenancy.system_scope(db_session):
+            await db_session.flush()
+        issued = await issuer.finalize(await issuer.reload(draft))
+        assert issued.number == "B-1"
+        report = await service.verify_company_chains(db_session, store=issuer.store)
+        assert (report.intact, report.checked) == (True, 2)
+
     async def test_self_billed_invoice_swaps_the_parties(
         self, db_session: AsyncSession, issuer: Issuer, seller: Company, buyer: Customer
     ) -> None:

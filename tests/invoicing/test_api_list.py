@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.customers.factories import invoice_payload, line
 from tests.customers.fixtures import Tenant, ok, other_tenant, tenant
+from tests.statements import selects_sent
 
 __all__ = ["other_tenant", "tenant"]
 
@@ -142,31 +140,15 @@ class TestSortingAndPaging:
         assert (filtered["total"], filtered["items"]) == (1, [])
 
 
-@contextmanager
-def _count_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before_cursor_execute(*args: Any) -> None:
-        statement: str = args[2]
-        if statement.lstrip().upper().startswith("SELECT"):  # not SAVEPOINT / RELEASE
-            statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
-
-
 async def test_list_does_not_grow_queries_with_page_size(
     client: httpx.AsyncClient, tenant: Tenant, engine: AsyncEngine
 ) -> None:
     for _ in range(20):
         await _draft(client, tenant, lines=[line(), line(quantity="3")])
-    with _count_statements(engine) as two:
+    with selects_sent(engine) as two:
         page = await _list(client, tenant, page_size=2)
     assert len(page["items"]) == 2
-    with _count_statements(engine) as twenty:
+    with selects_sent(engine) as twenty:
         page = await _list(client, tenant, page_size=20)
     assert len(page["items"]) == 20
     assert all(len(item["lines"]) == 2 for item in page["items"])
@@ -181,16 +163,17 @@ async def test_authenticated_list_round_trips_are_bounded(
     aside)."""
     for _ in range(3):
         await _draft(client, tenant)
-    with _count_statements(engine) as statements:
+    with selects_sent(engine) as statements:
         page = await _list(client, tenant, status=["DRAFT"], page_size=2)
     assert (page["total"], len(page["items"])) == (3, 2)
     rls = [q for q in statements if "set_config" in q]
     # PostgreSQL: the RLS role and settings once per transaction (none on SQLite).
     assert len(rls) == (1 if engine.dialect.name == "postgresql" else 0), rls
-    # The user with their company; the page with its total and customers joined; its lines;
-    # its allowances/charges.
+    # The user with their company and its plan; the page with its total and customers joined;
+    # its lines; its allowances/charges.
     rest = [q for q in statements if q not in rls]
     assert len(rest) == 4, rest
     assert "JOIN companies" in rest[0]
+    assert "JOIN subscription_plans" in rest[0]
     assert "count(" in rest[1]
     assert "JOIN customers" in rest[1]

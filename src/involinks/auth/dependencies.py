@@ -22,9 +22,10 @@ from involinks.core.db import DbSession
 from involinks.core.rate_limit import Clock, RateLimiter, create_rate_limiter
 from involinks.core.types import utcnow
 from involinks.errors import Forbidden, Unauthorized
+from involinks.plans.models import SubscriptionPlan
 
 _bearer = HTTPBearer(auto_error=False)
-_PRINCIPAL_COMPANY = "auth.principal_company"
+_PRINCIPAL_ROWS = "auth.principal_rows"
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -74,34 +75,37 @@ def get_auth_context(
 AuthCtx = Annotated[AuthContext, Depends(get_auth_context)]
 
 
-async def _load_principal(
+async def load_principal(
     session: AsyncSession, claims: AccessClaims
 ) -> tuple[User | None, Company | None]:
     """The token's user and company, read fresh on every request (deactivation, revocation and
-    company suspension take effect at once), in one statement.
+    company suspension take effect at once), in one statement that also brings the company's
+    plan, so the plan checks of the request (``plans.enforcement``) need no query of their own.
 
     A company user's token names its company: the lookup runs in that company's scope, which the
     request keeps afterwards, so the transaction switches its row-level-security settings once.
     A user who no longer belongs to that company is simply not found."""
-    if claims.company_id is not None and claims.role is not Role.SUPER_ADMIN:
+    company_user = claims.company_id is not None and claims.role is not Role.SUPER_ADMIN
+    statement = (
+        sa.select(User, Company, SubscriptionPlan)
+        .join(Company, User.company_id == Company.id, isouter=not company_user)
+        .outerjoin(SubscriptionPlan, SubscriptionPlan.code == Company.plan_code)
+        .where(User.id == claims.user_id)
+    )
+    if company_user:
+        assert claims.company_id is not None
         tenancy.bind_company(session, claims.company_id)
-        row = (
-            await session.execute(
-                sa.select(User, Company)
-                .join(Company, User.company_id == Company.id)
-                .where(User.id == claims.user_id)
-            )
-        ).first()
-        return (row[0], row[1]) if row is not None else (None, None)
-    with tenancy.system_scope(session):
-        row = (
-            await session.execute(
-                sa.select(User, Company)
-                .outerjoin(Company, User.company_id == Company.id)
-                .where(User.id == claims.user_id)
-            )
-        ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+        row = (await session.execute(statement)).first()
+    else:
+        with tenancy.system_scope(session):
+            row = (await session.execute(statement)).first()
+    if row is None:
+        return None, None
+    user, company, plan = row
+    # The identity map holds objects weakly: keep the company and its plan alive for the
+    # request so the services' `session.get(...)` of either is answered without another query.
+    session.info[_PRINCIPAL_ROWS] = (company, plan)
+    return user, company
 
 
 async def get_current_user(
@@ -115,7 +119,7 @@ async def get_current_user(
         claims = decode_access_token(settings, credentials.credentials)
     except InvalidToken as exc:
         raise Unauthorized(f"Sign in again: {exc}.") from exc
-    user, company = await _load_principal(session, claims)
+    user, company = await load_principal(session, claims)
     if user is None or not user.is_active or user.token_version != claims.token_version:
         raise Unauthorized("Sign in again: this session has been revoked.")
     if user.role is Role.SUPER_ADMIN:
@@ -126,9 +130,6 @@ async def get_current_user(
                 "Your company account is not active; contact the platform administrator."
             )
         tenancy.bind_company(session, company.id)
-        # The identity map holds objects weakly: keep the company alive for the request so the
-        # services' `session.get(Company, ...)` is answered without another query.
-        session.info[_PRINCIPAL_COMPANY] = company
     return user
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -110,3 +114,43 @@ async def dispose_task_engines() -> None:
     _task_makers.clear()
     for engine, _maker in makers:
         await engine.dispose()
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def unique_violation(exc: IntegrityError) -> tuple[str, frozenset[str]] | None:
+    """(table, columns) of the unique key an INSERT or UPDATE ran into, on PostgreSQL
+    (asyncpg) and SQLite alike; None for any other integrity error (foreign key, not null,
+    check) or a key the models do not declare."""
+    cause = getattr(exc.orig, "__cause__", None)  # asyncpg's own error behind the adapter
+    if cause is not None and getattr(cause, "sqlstate", None) is not None:
+        # PostgreSQL names the constraint; it hides the key's columns where RLS applies.
+        if cause.sqlstate != "23505":
+            return None
+        return _declared_unique_keys().get(getattr(cause, "constraint_name", None) or "")
+    found = _SQLITE_UNIQUE.search(str(exc.orig))
+    if found is None:
+        return None
+    qualified = [name.strip().split(".", 1) for name in found.group(1).split(",")]
+    tables = {parts[0] for parts in qualified if len(parts) == 2}
+    if len(tables) != 1:
+        return None
+    return tables.pop(), frozenset(parts[1] for parts in qualified)
+
+
+@cache
+def _declared_unique_keys() -> dict[str, tuple[str, frozenset[str]]]:
+    """Unique constraints and unique indexes of the models, by name."""
+    from involinks.core.base import Base
+
+    keys: dict[str, tuple[str, frozenset[str]]] = {}
+    for table in Base.metadata.tables.values():
+        uniques: list[sa.UniqueConstraint | sa.Index] = [
+            c for c in table.constraints if isinstance(c, sa.UniqueConstraint)
+        ]
+        uniques += [index for index in table.indexes if index.unique]
+        for unique in uniques:
+            if isinstance(unique.name, str):
+                keys[unique.name] = (table.name, frozenset(c.name for c in unique.columns))
+    return keys

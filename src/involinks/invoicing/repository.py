@@ -131,8 +131,3 @@ async def credited_total(
         statement = statement.where(Invoice.id != exclude)
     total = (await session.execute(statement)).scalar_one_or_none()
     return total if total is not None else Decimal("0.00")
-
-
-async def number_taken(session: AsyncSession, number: str) -> bool:
-    found = await session.execute(sa.select(Invoice.id).where(Invoice.number == number).limit(1))
-    return found.first() is not None

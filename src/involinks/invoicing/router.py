@@ -119,8 +119,9 @@ async def finalize_invoice(
     422 with every failed PINT AE rule (``rule_id``, ``layer``, ``message``, ``location``,
     ``field``) when the document does not pass; nothing is written then.
     """
+    # No savepoint of its own: the request's unit of work rolls back on any refusal.
     return await invoicing_service.finalize(
-        session, invoice, user=user, settings=settings, store=store
+        session, invoice, user=user, settings=settings, store=store, savepoint=False
     )
 
 

@@ -16,17 +16,20 @@ from __future__ import annotations
 import importlib
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.auth.models import User
 from involinks.companies.models import Company
 from involinks.compliance import service as compliance_service
 from involinks.config import Settings
+from involinks.core.db import unique_violation
 from involinks.core.types import UAE_TIME, utcnow
 from involinks.customers.models import Customer
 from involinks.errors import Conflict, NotFound
@@ -534,12 +537,16 @@ async def finalize(
     now: datetime | None = None,
     settings: Settings | None = None,
     store: ArtifactStore | None = None,
+    savepoint: bool = True,
 ) -> Invoice:
     """DRAFT -> FINALIZED: check, number, snapshot parties, issue the compliant document (UBL
     validated, hash-chained, signed: compliance.service.issuing); a full credit cancels its
     invoice.
 
     ``settings`` and ``store`` (secret key, artifact store) default to ``get_settings()``'s.
+    A refusal takes back everything finalize wrote (the number above all), in a savepoint of
+    its own; ``savepoint=False`` is for a caller whose unit of work rolls back on any error
+    anyway, as the API's request session does, and saves two round trips on the way.
     """
     if invoice.status is not InvoiceStatus.DRAFT:
         raise InvoiceNotDraft(invoice)
@@ -552,7 +559,7 @@ async def finalize(
         await _check_credit_fits(session, invoice, at_finalize=True)
     # Numbering through issuing in a savepoint: a refusal anywhere (plan limit, number taken,
     # an official rule) takes back everything written here, whatever the caller does next.
-    async with session.begin_nested():
+    async with session.begin_nested() if savepoint else nullcontext():
         await _number_and_issue(
             session, invoice, company, user=user, now=now, settings=settings, store=store
         )
@@ -579,26 +586,33 @@ async def _number_and_issue(
         kind=invoice.kind,
         issue_date=invoice.issue_date,
     )
-    await enforcement.check_invoice_limit(session, company, now=now, kind=invoice.kind)
-    if await repository.number_taken(session, number):
-        raise Conflict(
-            f"The number {number} is already used; check the numbering format in the "
-            "company settings.",
-            code="number_taken",
-        )
     invoice.number = number
     invoice.finalized_at = now
     invoice.finalized_by_id = user.id
     invoice.seller_snapshot = seller_snapshot(company)
     invoice.buyer_snapshot = buyer_snapshot(invoice.customer)
-    # Compliance: the UBL is built, hash-chained, signed and stored, and its official validation
-    # runs meanwhile; leaving the block waits for the verdict (422 with every failed rule).
+    # Compliance: the UBL is built and its official validation starts at once, in a helper
+    # process; the chain, signature, storage and everything below run meanwhile, and leaving
+    # the block waits for the verdict (422 with every failed rule). A refusal in the block
+    # (plan limit, number taken) discards the verdict, the stored file and every row.
     async with compliance_service.issuing(
         session, invoice, user=user, now=now, settings=settings, store=store
     ):
+        await enforcement.check_invoice_limit(session, company, now=now, kind=invoice.kind)
         invoice.status = InvoiceStatus.FINALIZED
         _add_event(session, invoice, InvoiceStatus.FINALIZED, user=user, note=number, at=now)
-        await _audit_invoice(session, "invoice.finalized", invoice, user)  # flushes all of it
+        try:
+            await _audit_invoice(session, "invoice.finalized", invoice, user)  # flushes all of it
+        except IntegrityError as exc:
+            # The unique key (company, number) answers what a lookup before would have: a
+            # numbering format changed so that the counter meets a number already issued.
+            if unique_violation(exc) != ("invoices", frozenset({"company_id", "number"})):
+                raise
+            raise Conflict(
+                f"The number {number} is already used; check the numbering format in the "
+                "company settings.",
+                code="number_taken",
+            ) from exc
 
 
 async def _cancel_if_fully_credited(
