@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -42,14 +43,45 @@ def create_engine(database_url: str, *, echo: bool = False, pool_size: int = 10)
     connect_args: dict[str, Any] = {}
     if url.get_driver_name() == "asyncpg" and "prepared_statement_cache_size" not in url.query:
         connect_args["prepared_statement_cache_size"] = 500
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         connect_args=connect_args,
     )
+    _ping_idle_connections(engine)
+    return engine
+
+
+#: A pooled connection unused for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 10.0
+_CHECKED_IN_AT = "involinks.checked_in_at"
+
+
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    """Make sure a pooled connection is alive before use, but only one that sat idle.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout, which with asyncpg is three round
+    trips (BEGIN, an empty query, ROLLBACK) on every request. A connection that was in use a
+    moment ago is as alive as a ping would show; one that sat idle may have been dropped by the
+    server, a restart or a firewall, so it alone is pinged, and replaced when the ping fails.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_PING_SECONDS:
+            return  # new, or in use a moment ago
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            # The pool discards this connection and checks out another (a new one if need be).
+            raise DisconnectionError("an idle pooled connection no longer answers") from exc
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
