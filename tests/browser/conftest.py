@@ -305,3 +305,11 @@ def page(
             page.screenshot(path=SCREENSHOTS / screenshot_name(request.node.name), full_page=True)
         finally:
             context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
+    """The password of the live server's demo accounts (`involinks seed-demo`)."""
+    from tests.browser.test_auth_support import find_demo_password
+
+    return find_demo_password(tmp_path_factory)

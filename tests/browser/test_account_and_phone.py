@@ -20,7 +20,6 @@ from tests.browser.test_auth_support import (
     SUPPLIER_ADMIN,
     Api,
     current_totp,
-    find_demo_password,
     new_team_user,
     previous_totp_step,
     screenshot,
@@ -38,11 +37,6 @@ if TYPE_CHECKING:
 
 # An iPhone 12-15's CSS size.
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

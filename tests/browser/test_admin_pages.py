@@ -20,7 +20,6 @@ from tests.browser.test_auth_support import (
     NEW_PASSWORD,
     SUPER_ADMIN,
     Api,
-    find_demo_password,
     post_anonymous,
     screenshot,
     seeded_account,
@@ -39,11 +38,6 @@ if TYPE_CHECKING:
 # A minimal PDF: the API checks uploads by their content, and this starts as a PDF does.
 TRADE_LICENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BLOCK = "home.cta"  # seeded by `involinks seed-demo`, shown as the homepage's closing band
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

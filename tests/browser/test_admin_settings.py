@@ -25,7 +25,6 @@ from tests.browser.test_auth_support import (
     NEW_PASSWORD,
     SUPER_ADMIN,
     Api,
-    find_demo_password,
     screenshot,
     seeded_account,
     sign_in_through_api,
@@ -39,11 +38,6 @@ if TYPE_CHECKING:
     from tests.browser.conftest import PageProblems
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ from tests.browser.test_auth_support import (
     current_totp,
     emailed_code,
     emailed_link,
-    find_demo_password,
     new_team_user,
     post_anonymous,
     previous_totp_step,
@@ -41,11 +40,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
     from tests.browser.conftest import PageProblems
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

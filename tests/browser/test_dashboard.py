@@ -16,7 +16,6 @@ from tests.browser.axe import assert_accessible
 from tests.browser.test_auth_support import (
     SUPPLIER_ADMIN,
     Api,
-    find_demo_password,
     screenshot,
     seeded_account,
     sign_in_through_api,
@@ -30,11 +29,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
     from tests.browser.conftest import PageProblems
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from tests.browser.test_auth_support import (
     SUPER_ADMIN,
     Api,
     current_totp,
-    find_demo_password,
     previous_totp_step,
     screenshot,
     seeded_account,
@@ -48,11 +47,6 @@ DEMO_BUYER_ADMIN = "admin@demo-buyer.ae"
 LICENCE_PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 )
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 def step(page: Page, name: str) -> None:

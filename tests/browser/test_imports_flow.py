@@ -19,7 +19,6 @@ from playwright.sync_api import expect
 from tests.browser.axe import assert_accessible
 from tests.browser.test_auth_support import (
     Api,
-    find_demo_password,
     screenshot,
     seeded_account,
     sign_in_through_api,
@@ -37,11 +36,6 @@ if TYPE_CHECKING:
 
 BUYER_ADMIN = "admin@demo-buyer.ae"
 HEADER = ["legal_name", "trn", "email", "payment_terms_days"]
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 def suppliers_csv(tag: str) -> tuple[str, dict[int, str], list[str]]:

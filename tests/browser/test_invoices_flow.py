@@ -21,7 +21,6 @@ from tests.browser.axe import assert_accessible
 from tests.browser.test_auth_support import (
     SUPPLIER_ADMIN,
     Api,
-    find_demo_password,
     screenshot,
     seeded_account,
     sign_in_through_api,
@@ -41,11 +40,6 @@ UBL = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
 }
 IBAN = "AE070331234567890123456"
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ from tests.browser.axe import assert_accessible
 from tests.browser.test_auth_support import (
     SUPPLIER_ADMIN,
     Api,
-    find_demo_password,
     screenshot,
     seeded_account,
     sign_in_through_api,
@@ -43,11 +42,6 @@ BUYER_ADMIN = "admin@demo-buyer.ae"
 SUPPLIER_NAME = "Demo Trading LLC"
 SUPPLIER_TRN = "100123456700003"
 IBAN = "AE070331234567890123456"
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ from playwright.sync_api import expect
 from tests.browser.axe import assert_accessible
 from tests.browser.test_auth_support import (
     Api,
-    find_demo_password,
     screenshot,
     seeded_account,
     sign_in_through_api,
@@ -35,11 +34,6 @@ if TYPE_CHECKING:
     from tests.browser.conftest import PageProblems
 
 BUYER_ADMIN = "admin@demo-buyer.ae"
-
-
-@pytest.fixture(scope="module")
-def demo_password(tmp_path_factory: pytest.TempPathFactory, live_server: str) -> str:
-    return find_demo_password(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
