@@ -79,3 +79,25 @@ async def test_with_no_helpers_the_document_is_validated_in_this_process() -> No
         assert pool.helper_pids() == ()
     finally:
         pool.shutdown()  # the next use reads VALIDATION_PROCESSES again
+
+
+@pytest.mark.usefixtures("helpers")
+async def test_a_cancelled_check_does_not_leave_its_verdict_for_the_next_document() -> None:
+    bad = mutated(STANDARD, _bad_trn)
+    good = example(STANDARD).read_bytes()
+    await pool.validate_ubl_async(good)  # the helper is up and idle
+    # One helper: the cancelled check still runs there; the next document (waiting for the
+    # same helper) must get its own verdict, not the one left on the pipe.
+    first = asyncio.ensure_future(pool.validate_ubl_async(bad))
+    await asyncio.sleep(0.001)  # sent, not answered yet
+    second = asyncio.ensure_future(pool.validate_ubl_async(good))
+    await asyncio.sleep(0)
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+    result = await asyncio.wait_for(second, timeout=60)
+
+    assert result.valid
+    assert result == validate_ubl(good)
+    assert not (await pool.validate_ubl_async(bad)).valid
