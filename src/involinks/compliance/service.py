@@ -78,7 +78,13 @@ from involinks.invoicing.models import Invoice, InvoiceStatus
 from involinks.invoicing.repository import load_options
 from involinks.invoicing.schemas import FieldIssue
 from involinks.jobs.queue import enqueue
-from involinks.storage import ArtifactCorrupted, ArtifactNotFound, ArtifactStore, store_for
+from involinks.storage import (
+    ArtifactCorrupted,
+    ArtifactNotFound,
+    ArtifactStore,
+    StoredArtifact,
+    store_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -596,9 +602,13 @@ async def issuing(
     document = await document_for(session, invoice)
     xml = _build_xml(document)
     # The verdict is awaited only on the way out: the chain, key, signature and storage work
-    # below, and the caller's own writes, happen while a helper checks the document.
+    # below, and the caller's own writes, happen while a helper checks the document. The XML
+    # is stored meanwhile too (a file write and its fsync, off the event loop).
     checking = asyncio.ensure_future(validate_ubl_async(xml))
-    stored_key: str | None = None
+    storing = asyncio.ensure_future(
+        store.put(_xml_namespace(invoice.company_id), xml, content_type=XML_CONTENT_TYPE)
+    )
+    await asyncio.sleep(0)  # let both start now, not at the next database round trip
     try:
         company = await _company(session, invoice.company_id)
         series = series_of(invoice)
@@ -613,8 +623,7 @@ async def issuing(
         document_hash = compute_hash(canonical)
         signature = signing.sign(private_key, document_hash, xml_sha256)
 
-        stored = await store.put(_xml_namespace(company.id), xml, content_type=XML_CONTENT_TYPE)
-        stored_key = stored.key
+        stored = await storing
         record = IssuedDocument(
             id=uuid.uuid4(),
             company_id=company.id,
@@ -658,8 +667,7 @@ async def issuing(
         yield record
         await _settle(checking)
     except BaseException:
-        if stored_key is not None:
-            await store.delete(stored_key)  # no row, no file
+        await _discard_stored(store, storing)  # no row, no file
         raise
     finally:
         if not checking.done():
@@ -667,6 +675,15 @@ async def issuing(
         elif not checking.cancelled():
             checking.exception()  # seen, so asyncio does not report it as never retrieved
     _enqueue_render(record)
+
+
+async def _discard_stored(store: ArtifactStore, storing: asyncio.Future[StoredArtifact]) -> None:
+    """Delete the file an abandoned issue stored, once its write is over (a write in a thread
+    cannot be stopped half-way, so wait for it rather than leave a file behind)."""
+    await asyncio.wait([storing])
+    if storing.cancelled() or storing.exception() is not None:
+        return
+    await store.delete(storing.result().key)
 
 
 # --- reading an issued document ----------------------------------------------------------------
