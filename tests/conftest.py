@@ -28,6 +28,9 @@ from involinks.core.db import create_engine, get_session
 from involinks.core.migrate import upgrade
 from involinks.jobs import queue as job_queue
 
+# The S3-compatible test server (moto) and its fixtures: s3_server, s3_store.
+pytest_plugins = ["tests.s3server"]
+
 DB_FIXTURES = {"database_url", "engine", "db_session", "app", "client", "settings"}
 BACKEND = os.environ.get("INVOLINKS_TEST_DB", "sqlite")
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -72,6 +72,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
             limiter = getattr(app.state, "rate_limiter", None)
             if limiter is not None:
                 await limiter.close()
+            artifact_store = getattr(app.state, "artifact_store", None)
+            if artifact_store is not None:
+                await artifact_store.aclose()
             await dispose_task_engines()
             await app.state.engine.dispose()
 

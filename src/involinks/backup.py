@@ -13,8 +13,10 @@ The archive is a zip file that any database this application runs on can read ba
 
 Consistency: every table is read in one transaction (REPEATABLE READ and READ ONLY on PostgreSQL;
 on SQLite the transaction holds the database lock, so writers wait for the backup). Artifact
-keys are collected from those rows, and the files are copied while the snapshot is still open.
-Artifacts are write-once under fresh keys, so the copies match the rows that name them.
+keys are collected from those rows, and the objects are read through the configured store
+(local directory or S3) while the snapshot is still open. Artifacts are write-once under keys
+named by their content's SHA-256, so the copies match the rows that name them; restore writes
+each back under the same key, through the store of the target installation.
 
 Restore loads into an empty database (no company, user or audit event): it migrates the schema,
 refuses a backup taken at other schema revisions, then inserts every table in foreign-key order
@@ -53,7 +55,16 @@ from involinks.core.base import Base
 from involinks.core.db import create_engine
 from involinks.core.migrate import expected_heads
 from involinks.core.types import ExactDecimal, UtcDateTime
-from involinks.storage.base import KEY, InvalidKey, check_key
+from involinks.storage import ArtifactStore, store_for
+from involinks.storage.base import (
+    KEY,
+    ArtifactCorrupted,
+    ArtifactNotFound,
+    InvalidKey,
+    check_key,
+    key_sha256,
+)
+from involinks.storage.uploads import sniff_content_type
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +176,7 @@ async def backup(settings: Settings, output: Path) -> BackupReport:
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     engine = create_engine(settings.database_url, pool_size=1)
+    store = store_for(settings)
     try:
         async with engine.connect() as raw:
             connection = await _snapshot_connection(raw)
@@ -177,7 +189,7 @@ async def backup(settings: Settings, output: Path) -> BackupReport:
                         report.rows[table.name] = await _dump_table(
                             connection, table, archive, keys
                         )
-                    artifacts = _copy_artifacts(settings, sorted(keys), archive, report)
+                    artifacts = await _copy_artifacts(store, sorted(keys), archive, report)
                     manifest = {
                         "format": FORMAT,
                         "format_version": FORMAT_VERSION,
@@ -198,6 +210,7 @@ async def backup(settings: Settings, output: Path) -> BackupReport:
         raise
     finally:
         await engine.dispose()
+        await store.aclose()
     report.artifacts = len(artifacts)
     return report
 
@@ -237,19 +250,20 @@ async def _dump_table(
     return count
 
 
-def _copy_artifacts(
-    settings: Settings, keys: list[str], archive: zipfile.ZipFile, report: BackupReport
+async def _copy_artifacts(
+    store: ArtifactStore, keys: list[str], archive: zipfile.ZipFile, report: BackupReport
 ) -> list[dict[str, Any]]:
-    root = settings.artifacts_dir
     copied: list[dict[str, Any]] = []
     for key in keys:
-        path = root / check_key(key)
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            # Named by a row but not on disk: recorded, so the restore report can say so.
+            # A content key names its hash: bytes that no longer match it are not the artifact.
+            data = await store.get(check_key(key), expected_sha256=key_sha256(key))
+        except (ArtifactNotFound, ArtifactCorrupted) as exc:
+            # Named by a row but not in storage (or damaged): recorded, so the restore report
+            # and the chain verification can say so.
             report.missing_artifacts.append(key)
-            log.warning("artifact missing from storage", extra={"key": key})
+            problem = "missing from" if isinstance(exc, ArtifactNotFound) else "damaged in"
+            log.warning("artifact %s storage", problem, extra={"key": key})
             continue
         archive.writestr(f"artifacts/{key}", data)
         copied.append({"key": key, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
@@ -314,32 +328,47 @@ async def ensure_empty(database_url: str) -> None:
 async def load(settings: Settings, source: Path) -> RestoreReport:
     """Load a (checked) archive into the migrated, empty database named by the settings."""
     report = RestoreReport()
-    with zipfile.ZipFile(source) as archive:
-        manifest = read_manifest(archive)
-        check_schema(manifest)
-        written = _restore_artifacts(settings, archive, manifest)
-        engine = create_engine(settings.database_url, pool_size=1)
-        try:
-            async with engine.connect() as connection:
-                async with connection.begin():
-                    await _system_scope(connection)
-                    await _load_tables(connection, archive, manifest, report)
-        except BaseException:
-            # Nothing half-written: the rows rolled back, so the files they named go too.
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
-        finally:
-            await engine.dispose()
+    store = store_for(settings)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            manifest = read_manifest(archive)
+            check_schema(manifest)
+            written = await _restore_artifacts(store, archive, manifest)
+            engine = create_engine(settings.database_url, pool_size=1)
+            try:
+                async with engine.connect() as connection:
+                    async with connection.begin():
+                        await _system_scope(connection)
+                        await _load_tables(connection, archive, manifest, report)
+            except BaseException:
+                # Nothing half-written: the rows rolled back, so the files they named go too.
+                await _delete_all(store, written)
+                raise
+            finally:
+                await engine.dispose()
+    finally:
+        await store.aclose()
     report.artifacts = len(written)
     return report
 
 
-def _restore_artifacts(
-    settings: Settings, archive: zipfile.ZipFile, manifest: dict[str, Any]
-) -> list[Path]:
-    root = settings.artifacts_dir.resolve()
-    written: list[Path] = []
+def _content_type(data: bytes) -> str:
+    # The archive keeps no content types; the rows do, and downloads take theirs from the rows.
+    if sniffed := sniff_content_type(data):
+        return sniffed
+    return "application/xml" if data.lstrip().startswith(b"<") else "application/octet-stream"
+
+
+async def _delete_all(store: ArtifactStore, keys: list[str]) -> None:
+    for key in keys:
+        await store.delete(key)
+
+
+async def _restore_artifacts(
+    store: ArtifactStore, archive: zipfile.ZipFile, manifest: dict[str, Any]
+) -> list[str]:
+    """Put every artifact back under its own key; returns the keys this restore created."""
+    written: list[str] = []
     try:
         for item in manifest.get("artifacts", []):
             key = str(item["key"])
@@ -350,20 +379,18 @@ def _restore_artifacts(
             data = archive.read(f"artifacts/{key}")
             if hashlib.sha256(data).hexdigest() != item["sha256"]:
                 raise BackupError(f"Artifact {key} in the backup is corrupted (hash mismatch).")
-            path = root / key
-            if path.exists():
-                if hashlib.sha256(path.read_bytes()).hexdigest() != item["sha256"]:
-                    raise BackupError(
-                        f"Artifact {key} already exists in {root} with other content: restore "
-                        "into an empty data directory (DATA_DIR)."
-                    )
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            written.append(path)
+            try:
+                stored = await store.put_at(key, data, content_type=_content_type(data))
+            except ArtifactCorrupted:
+                raise BackupError(
+                    f"Artifact {key} already exists in storage with other content (or does not "
+                    "match its content-addressed name): restore into empty storage (a new "
+                    "DATA_DIR, or an empty S3 bucket or S3_PREFIX)."
+                ) from None
+            if stored.created:
+                written.append(key)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        await _delete_all(store, written)
         raise
     return written
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,20 @@ class Settings(BaseSettings):
     # worker process; 0 validates in the calling process (saves ~140 MB each, stalls its loop).
     validation_processes: int = Field(default=1, ge=0, le=32)
 
+    # Artifact storage (XML, PDFs, uploads): "local" keeps files under DATA_DIR/artifacts (one
+    # machine); "s3" puts them in an S3-compatible bucket that every process shares.
+    storage_backend: Literal["local", "s3"] = "local"
+    # Empty with S3: AWS itself (https://s3.<region>.amazonaws.com).
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    # "auto": virtual-host style on AWS, path style on any other endpoint (MinIO, Ceph, ...).
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    s3_timeout_seconds: float = Field(default=30.0, gt=0)
+
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Bulk imports: files with more data rows run as a background job; hard cap on rows per file.
     import_background_rows: int = Field(default=500, ge=1)
@@ -101,6 +116,8 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise ValueError("SECRET_KEY must be set in production")
             self.secret_key = SecretStr(_dev_secret(self.data_dir))
+        if self.storage_backend == "s3":
+            _check_s3(self)
         if not self.peppol_inbound_secret.get_secret_value():
             self.peppol_inbound_secret = SecretStr(self.secret_key.get_secret_value() + ":peppol")
         return self
@@ -116,6 +133,38 @@ class Settings(BaseSettings):
     @property
     def artifacts_dir(self) -> Path:
         return self.data_dir / "artifacts"
+
+    @property
+    def s3_endpoint(self) -> str:
+        return self.s3_endpoint_url.rstrip("/") or f"https://s3.{self.s3_region}.amazonaws.com"
+
+    @property
+    def s3_addressing(self) -> Literal["path", "virtual"]:
+        if self.s3_addressing_style != "auto":
+            return self.s3_addressing_style
+        return "path" if self.s3_endpoint_url else "virtual"
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _check_s3(settings: Settings) -> None:
+    """STORAGE_BACKEND=s3 refuses to start half-configured (the message names no secret)."""
+    required = {
+        "S3_REGION": settings.s3_region,
+        "S3_BUCKET": settings.s3_bucket,
+        "S3_ACCESS_KEY_ID": settings.s3_access_key_id,
+        "S3_SECRET_ACCESS_KEY": settings.s3_secret_access_key.get_secret_value(),
+    }
+    missing = [name for name, value in required.items() if not value.strip()]
+    if missing:
+        raise ValueError(f"STORAGE_BACKEND=s3 needs {', '.join(missing)}")
+    if not _BUCKET.fullmatch(settings.s3_bucket):
+        raise ValueError("S3_BUCKET is not a valid bucket name")
+    if settings.s3_endpoint_url and not settings.s3_endpoint_url.startswith(
+        ("http://", "https://")
+    ):
+        raise ValueError("S3_ENDPOINT_URL must start with http:// or https://")
 
 
 def _dev_secret(data_dir: Path) -> str:

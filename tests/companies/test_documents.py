@@ -197,6 +197,24 @@ async def test_delete_document_removes_row_and_file(
     ).status_code == 404
 
 
+async def test_the_same_file_twice_is_one_object_kept_while_a_row_names_it(
+    client: httpx.AsyncClient, admin: Member, settings: Settings, db_session: AsyncSession
+) -> None:
+    pdf = minimal_pdf()
+    first = (await _upload(client, admin, "trade_licence", "a.pdf", pdf)).json()
+    second = (await _upload(client, admin, "other_registration", "b.pdf", pdf)).json()
+    tenancy.bind_company(db_session, admin.company.id)
+    keys = set((await db_session.scalars(sa.select(CompanyDocument.storage_key))).all())
+    assert len(keys) == 1  # content-addressed: one object for both rows
+    path = settings.artifacts_dir / keys.pop()
+    assert (await client.delete(f"{URL}/{first['id']}", headers=admin.headers)).status_code == 204
+    assert path.read_bytes() == pdf  # the other row still names it
+    download = await client.get(f"{URL}/{second['id']}/download", headers=admin.headers)
+    assert download.content == pdf
+    assert (await client.delete(f"{URL}/{second['id']}", headers=admin.headers)).status_code == 204
+    assert not path.exists()
+
+
 async def test_download_refuses_tampered_file(
     client: httpx.AsyncClient, admin: Member, settings: Settings, db_session: AsyncSession
 ) -> None:

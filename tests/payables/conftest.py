@@ -4,7 +4,6 @@ read-only finance user, an in-memory artifact store, and small request helpers."
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,13 +28,20 @@ class MemoryStore:
         self.items: dict[str, tuple[str, bytes]] = {}
 
     async def put(self, namespace: str, data: bytes, *, content_type: str) -> StoredArtifact:
-        key = f"{namespace}/2026/01/{uuid.uuid4().hex}"
-        self.items[key] = (content_type, data)
+        return await self.put_at(
+            f"{namespace}/{hashlib.sha256(data).hexdigest()}", data, content_type=content_type
+        )
+
+    async def put_at(self, key: str, data: bytes, *, content_type: str) -> StoredArtifact:
+        created = key not in self.items
+        if created:
+            self.items[key] = (content_type, data)
         return StoredArtifact(
             key=key,
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
             content_type=content_type,
+            created=created,
         )
 
     async def get(self, key: str, *, expected_sha256: str | None = None) -> bytes:
@@ -43,8 +49,17 @@ class MemoryStore:
             raise ArtifactNotFound(key)
         return self.items[key][1]
 
+    async def exists(self, key: str) -> bool:
+        return key in self.items
+
     async def delete(self, key: str) -> None:
         self.items.pop(key, None)
+
+    async def check_writable(self) -> bool:
+        return True
+
+    async def aclose(self) -> None:
+        return None
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

@@ -83,7 +83,8 @@ class DocumentKind(StrEnum):
 
 class CompanyDocument(IdMixin, TimestampMixin, CompanyScoped, Base):
     """A registration paper or branding image. The bytes live in the artifact store under a
-    generated key; `filename` is the uploader's name, kept for display and the download name only."""
+    content-addressed key (shared by rows with identical files); `filename` is the uploader's
+    name, kept for display and the download name only."""
 
     __tablename__ = "company_documents"
 
@@ -94,7 +95,7 @@ class CompanyDocument(IdMixin, TimestampMixin, CompanyScoped, Base):
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    storage_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    storage_key: Mapped[str] = mapped_column(sa.String(255), index=True)
     uploaded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
 
     def __repr__(self) -> str:

@@ -320,7 +320,8 @@ async def add_document(
     try:
         await session.flush()
     except Exception:
-        await store.delete(stored.key)  # no row, no file
+        if stored.created:  # identical bytes stored earlier belong to another row: kept
+            await store.delete(stored.key)  # no row, no file
         raise
     await audit.record(
         session,
@@ -367,6 +368,18 @@ async def delete_document(
         details={"kind": document.kind.value, "sha256": document.sha256},
         **origin.kwargs(),
     )
+    # Keys are content-addressed: the same file uploaded twice is one object, kept while any
+    # row still names it.
+    shared = await session.scalar(
+        sa.select(
+            sa.exists().where(
+                CompanyDocument.storage_key == document.storage_key,
+                CompanyDocument.id != document.id,
+            )
+        )
+    )
+    if shared:
+        return
     # The file goes last: if the transaction fails later, an orphan file is harmless, a row
     # pointing at nothing is not.
     await store.delete(document.storage_key)

@@ -22,6 +22,7 @@ async def verify_chains(settings: Settings, *, company_id: uuid.UUID | None) -> 
     from involinks.core.db import dispose_task_engines, task_session
     from involinks.storage import store_for
 
+    store = store_for(settings)
     try:
         async with task_session(settings.database_url) as session:
             scope = (
@@ -30,10 +31,11 @@ async def verify_chains(settings: Settings, *, company_id: uuid.UUID | None) -> 
                 else tenancy.company_scope(session, company_id)
             )
             with scope:
-                report = await service.verify_company_chains(session, store=store_for(settings))
+                report = await service.verify_company_chains(session, store=store)
             await session.rollback()  # read only
         return report
     finally:
+        await store.aclose()  # its connections belong to this (CLI) event loop
         await dispose_task_engines()
 
 

@@ -683,7 +683,8 @@ async def _discard_stored(store: ArtifactStore, storing: asyncio.Future[StoredAr
     await asyncio.wait([storing])
     if storing.cancelled() or storing.exception() is not None:
         return
-    await store.delete(storing.result().key)
+    if storing.result().created:  # identical bytes stored before belong to someone else
+        await store.delete(storing.result().key)
 
 
 # --- reading an issued document ----------------------------------------------------------------
@@ -869,7 +870,8 @@ async def _save_pdf(
     try:
         await session.flush()
     except Exception:
-        await store.delete(stored.key)
+        if stored.created:  # an earlier render of the same bytes may be another row's
+            await store.delete(stored.key)
         raise
 
 

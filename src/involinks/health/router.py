@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from involinks import __version__
 from involinks.config import Settings
 from involinks.core.db import DbSession
+from involinks.storage import get_store
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -60,23 +58,13 @@ async def _broker_state(settings: Settings) -> str:
         await client.aclose()
 
 
-def _storage_writable(root: Path) -> bool:
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=root, prefix=".ready-") as probe:
-            probe.write(b"ok")
-            probe.flush()
-        return True
-    except OSError:
-        return False
-
-
 @router.get("/ready", summary="Readiness: the database, the job broker and artifact storage")
 async def ready(session: DbSession, request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     db_ok = await _database_answers(session)
     broker = await _broker_state(settings)
-    storage_ok = await asyncio.to_thread(_storage_writable, settings.artifacts_dir)
+    # Through the configured store (local directory or S3 bucket), as the requests use it.
+    storage_ok = await get_store(request).check_writable()
     checks = {
         "database": "ok" if db_ok else "unreachable",
         "broker": broker,

@@ -16,6 +16,7 @@ from involinks.storage.base import (
     StoredArtifact,
 )
 from involinks.storage.local import LocalArtifactStore
+from involinks.storage.s3 import S3ArtifactStore
 
 __all__ = [
     "ArtifactCorrupted",
@@ -23,6 +24,7 @@ __all__ = [
     "ArtifactStore",
     "InvalidKey",
     "LocalArtifactStore",
+    "S3ArtifactStore",
     "StorageError",
     "StoreDep",
     "StoredArtifact",
@@ -30,10 +32,38 @@ __all__ = [
     "store_for",
 ]
 
+# One S3 store per configuration and process, so callers that ask per operation share its
+# connection pools instead of opening (and leaking) one each time.
+_s3_stores: dict[tuple[object, ...], S3ArtifactStore] = {}
+
 
 def store_for(settings: Settings) -> ArtifactStore:
-    """The configured backend (only the local filesystem for now)."""
-    return LocalArtifactStore(settings.artifacts_dir)
+    """The configured backend: STORAGE_BACKEND=local (default) or s3."""
+    if settings.storage_backend != "s3":
+        return LocalArtifactStore(settings.artifacts_dir)
+    config = (
+        settings.s3_endpoint,
+        settings.s3_region,
+        settings.s3_bucket,
+        settings.s3_prefix,
+        settings.s3_access_key_id,
+        settings.s3_secret_access_key.get_secret_value(),
+        settings.s3_addressing,
+        settings.s3_timeout_seconds,
+    )
+    store = _s3_stores.get(config)
+    if store is None:
+        store = _s3_stores[config] = S3ArtifactStore(
+            endpoint_url=settings.s3_endpoint,
+            region=settings.s3_region,
+            bucket=settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+            addressing_style=settings.s3_addressing,
+            timeout_seconds=settings.s3_timeout_seconds,
+        )
+    return store
 
 
 def get_store(request: Request) -> ArtifactStore:
