@@ -24,6 +24,7 @@ process instead, for machines where a helper per worker (about 140 MB each) cost
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import pickle
@@ -242,7 +243,20 @@ def _current() -> _Pool | None:
             return None
         if _pool is None or _pool.owner != os.getpid():
             _pool = _Pool(_size)  # a forked child starts its own helpers
+            _stop_at_exit()
         return _pool
+
+
+_exit_hook_installed = False
+
+
+def _stop_at_exit() -> None:
+    # Helpers would exit anyway when their pipes close with this process; stopping them here
+    # waits for that, instead of leaving the interpreter to warn about running children.
+    global _exit_hook_installed
+    if not _exit_hook_installed:
+        atexit.register(shutdown)
+        _exit_hook_installed = True
 
 
 def start(processes: int | None = None) -> None:
