@@ -7,13 +7,14 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from involinks.audit import service as audit
-from involinks.audit.models import AuditEvent, AuditLogTampering
+from involinks.audit.models import AuditChainHead, AuditEvent, AuditLogTampering
 from involinks.auth.permissions import Role
 from involinks.core import tenancy
 from tests.factories import create_company, create_user
+from tests.statements import selects_sent
 
 
 async def _disable_guard_triggers(session: AsyncSession) -> None:
@@ -249,3 +250,45 @@ async def test_event_rolled_back_with_a_savepoint_leaves_no_gap(db_session: Asyn
     assert (after.seq, after.prev_hash) == (2, first.hash)
     report = await audit.verify_chain(db_session, company.id)
     assert (report.ok, report.checked) == (True, 2)
+
+
+async def test_a_write_reads_the_chain_head_not_the_chain_history(
+    db_session: AsyncSession,
+) -> None:
+    """Appending costs the same for a chain of ten events or ten million: the last event is
+    found through the chain's head row, never by searching audit_events."""
+    company = await create_company(db_session)
+    tenancy.bind_company(db_session, company.id)
+    first = await audit.record(db_session, "user.invited", actor=None, company_id=None)
+    await db_session.commit()  # a new transaction: nothing of the chain is remembered
+
+    connection = db_session.bind
+    assert isinstance(connection, AsyncConnection)
+    with selects_sent(connection.engine) as selects:
+        second = await audit.record(db_session, "user.removed", actor=None, company_id=None)
+
+    assert (second.seq, second.prev_hash) == (2, first.hash)
+    assert selects, "the chain's head was not read"
+    assert not [s for s in selects if "FROM audit_events" in s], selects
+    assert (await audit.verify_chain(db_session, company.id)).ok
+
+
+async def test_a_chain_without_a_head_continues_from_its_last_event(
+    db_session: AsyncSession,
+) -> None:
+    """Events restored from a backup taken before chain heads existed: the next write starts the
+    head at the last event, so the chain goes on without a gap or a second seq 1."""
+    company = await create_company(db_session)
+    tenancy.bind_company(db_session, company.id)
+    await audit.record(db_session, "user.invited", actor=None, company_id=None)
+    last = await audit.record(db_session, "user.removed", actor=None, company_id=None)
+    await db_session.commit()
+    with tenancy.system_scope(db_session):
+        await db_session.execute(sa.delete(AuditChainHead))
+    await db_session.commit()
+
+    after = await audit.record(db_session, "user.role_changed", actor=None, company_id=None)
+
+    assert (after.seq, after.prev_hash) == (3, last.hash)
+    report = await audit.verify_chain(db_session, company.id)
+    assert (report.ok, report.checked) == (True, 3)

@@ -54,6 +54,27 @@ class AuditEvent(IdMixin, CompanyScoped, Base):
         return f"<AuditEvent {self.chain_key}#{self.seq} {self.action}>"
 
 
+class AuditChainHead(CompanyScoped, Base):
+    """The newest event of one chain. Appending reads and locks this row (a primary-key step)
+    and moves it on, instead of searching the chain's history for its last event, which costs
+    as much as the planner's statistics allow (a whole company's history, sorted, when they are
+    stale). The events' own hashes remain the proof; a head that disagrees with them shows up
+    as a broken link at the next append."""
+
+    __tablename__ = "audit_chain_heads"
+
+    chain_key: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    # NULL for the platform chain, as on its events.
+    company_id: Mapped[uuid.UUID | None] = mapped_column(  # type: ignore[assignment]
+        sa.Uuid, sa.ForeignKey("companies.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    last_seq: Mapped[int] = mapped_column(sa.BigInteger)
+    last_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    def __repr__(self) -> str:
+        return f"<AuditChainHead {self.chain_key}#{self.last_seq}>"
+
+
 @event.listens_for(AuditEvent, "before_update")
 def _refuse_update(_mapper: Any, _connection: Any, target: AuditEvent) -> None:
     raise AuditLogTampering(f"audit event {target.id} is append-only and cannot be changed")

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
-from involinks.audit.models import PLATFORM_CHAIN, AuditEvent
+from involinks.audit.models import PLATFORM_CHAIN, AuditChainHead, AuditEvent
 from involinks.core import tenancy
 from involinks.core.types import utcnow
 from involinks.logging import mask_text
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
 GENESIS_HASH = "0" * 64
 HASH_VERSION = 1
-# pg_advisory_xact_lock(namespace, key): the namespace keeps our locks apart from other domains'.
-_PG_LOCK_NAMESPACE = 0x4A0D17
 _SECRET_KEY = re.compile(r"password|secret|token|api[_-]?key|authorization|otp|mfa_code", re.I)
 
 
@@ -88,47 +87,62 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def _lock_chain(session: AsyncSession, chain_key: str) -> None:
-    """Serialise writers of one chain. SQLite needs nothing: BEGIN IMMEDIATE already does it."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(:ns, hashtext(:key))"),
-            {"ns": _PG_LOCK_NAMESPACE, "key": chain_key},
-        )
+# The head of each chain this transaction appended to, locked until the transaction ends: a
+# second event in the same transaction (finalize writes two) moves it on without reading it
+# again. Forgotten whenever a savepoint or the transaction ends, so a rolled-back savepoint can
+# never leave a stale head behind.
+_HEADS = "audit.chain_heads"
 
 
-# The tail (seq, hash) of each chain this transaction appended to. The chain lock is held until
-# the transaction ends, so nobody else can append meanwhile: a second event in the same
-# transaction (finalize writes two) needs neither the lock nor the read again. Forgotten whenever
-# a savepoint or the transaction ends, so a rolled-back savepoint can never leave a stale tail.
-_TAILS = "audit.chain_tails"
-
-
-def _remembered_tail(session: AsyncSession, chain_key: str) -> tuple[int, str] | None:
-    tails: dict[str, tuple[Any, int, str]] = session.sync_session.info.get(_TAILS, {})
-    entry = tails.get(chain_key)
+def _remembered_head(session: AsyncSession, chain_key: str) -> AuditChainHead | None:
+    heads: dict[str, tuple[Any, AuditChainHead]] = session.sync_session.info.get(_HEADS, {})
+    entry = heads.get(chain_key)
     if entry is None or entry[0] is not session.sync_session.get_transaction():
         return None
-    return entry[1], entry[2]
+    return entry[1]
 
 
-def _remember_tail(session: AsyncSession, event: AuditEvent) -> None:
-    tails = session.sync_session.info.setdefault(_TAILS, {})
-    tails[event.chain_key] = (session.sync_session.get_transaction(), event.seq, event.hash)
+def _remember_head(session: AsyncSession, head: AuditChainHead) -> None:
+    heads = session.sync_session.info.setdefault(_HEADS, {})
+    heads[head.chain_key] = (session.sync_session.get_transaction(), head)
 
 
 @sa_event.listens_for(Session, "after_transaction_end")
-def _forget_tails(session: Session, transaction: SessionTransaction) -> None:
+def _forget_heads(session: Session, transaction: SessionTransaction) -> None:
     if transaction.nested or transaction.parent is None:  # not a flush's subtransaction
-        session.info.pop(_TAILS, None)
+        session.info.pop(_HEADS, None)
 
 
-async def _chain_tail(session: AsyncSession, chain_key: str) -> tuple[int, str] | None:
-    """(seq, hash) of the chain's last event, with the chain locked for this transaction."""
-    remembered = _remembered_tail(session, chain_key)
+def _head_query(chain_key: str) -> sa.Select[AuditChainHead]:
+    # FOR UPDATE: a second writer of the chain waits here until the first commits, then reads
+    # the head it left (SQLite serializes writers with BEGIN IMMEDIATE anyway).
+    return (
+        sa.select(AuditChainHead)
+        .where(AuditChainHead.chain_key == chain_key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def chain_head(
+    session: AsyncSession, chain_key: str, company_id: uuid.UUID | None
+) -> AuditChainHead:
+    """The chain's head row, locked for this transaction; created on the chain's first use."""
+    remembered = _remembered_head(session, chain_key)
     if remembered is not None:
         return remembered
-    await _lock_chain(session, chain_key)
+    head = (await session.execute(_head_query(chain_key))).scalar_one_or_none()
+    if head is None:
+        await _create_head(session, chain_key, company_id)
+        head = (await session.execute(_head_query(chain_key))).scalar_one()
+    _remember_head(session, head)
+    return head
+
+
+async def _create_head(session: AsyncSession, chain_key: str, company_id: uuid.UUID | None) -> None:
+    """Start the head at the chain's last event: none for a new chain, but events restored from
+    a backup taken before heads existed continue where they stopped. A concurrent first writer
+    may create it first (ON CONFLICT DO NOTHING), then both read the same row, locked."""
     last = (
         await session.execute(
             sa.select(AuditEvent.seq, AuditEvent.hash)
@@ -137,7 +151,18 @@ async def _chain_tail(session: AsyncSession, chain_key: str) -> tuple[int, str] 
             .limit(1)
         )
     ).first()
-    return (last.seq, last.hash) if last else None
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(AuditChainHead)
+        .values(
+            chain_key=chain_key,
+            company_id=company_id,
+            last_seq=last.seq if last else 0,
+            last_hash=last.hash if last else GENESIS_HASH,
+        )
+        .on_conflict_do_nothing(index_elements=["chain_key"])
+    )
 
 
 async def record(
@@ -179,12 +204,12 @@ async def record(
             raise ValueError("only an event of the bound company's own chain can wait to flush")
         await session.flush()
     with nullcontext() if own_chain else tenancy.system_scope(session):
-        last = await _chain_tail(session, chain_key)
+        head = await chain_head(session, chain_key, company_id)
         event = AuditEvent(
             id=uuid.uuid4(),
             company_id=company_id,
             chain_key=chain_key,
-            seq=(last[0] + 1) if last else 1,
+            seq=head.last_seq + 1,
             occurred_at=utcnow(),
             action=action,
             actor_id=actor.id if actor else None,
@@ -195,13 +220,13 @@ async def record(
             ip=ip[:45] if ip else None,
             user_agent=user_agent[:300] if user_agent else None,
             details=_normalise_details(details),
-            prev_hash=last[1] if last else GENESIS_HASH,
+            prev_hash=head.last_hash,
         )
         event.hash = compute_hash(event)
+        head.last_seq, head.last_hash = event.seq, event.hash
         session.add(event)
         if flush:
             await session.flush()
-    _remember_tail(session, event)
     return event
 
 
