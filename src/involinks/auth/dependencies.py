@@ -1,4 +1,8 @@
-"""Who is calling, and what may they do. Binding the tenant scope happens here, once per request."""
+"""Who is calling, and what may they do. Binding the tenant scope happens here, once per request.
+
+Dependencies here (and elsewhere) are ``async def`` even when they do not await: FastAPI runs a
+plain ``def`` dependency in a worker thread, a hand-off to another thread and back (and a GIL
+exchange with it) for a few attribute reads, on every request."""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ _bearer = HTTPBearer(auto_error=False)
 _PRINCIPAL_ROWS = "auth.principal_rows"
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -36,18 +40,22 @@ def get_app_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_clock(request: Request) -> Clock:
+def clock_of(request: Request) -> Clock:
     """`app.state.clock` when set (tests move time with it), else the wall clock."""
     clock: Clock = getattr(request.app.state, "clock", None) or utcnow
     return clock
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_clock(request: Request) -> Clock:
+    return clock_of(request)
+
+
+async def get_rate_limiter(request: Request) -> RateLimiter:
     """One limiter per app, made on first use: Redis when REDIS_URL is set, else in-process."""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     if limiter is None:
         settings: Settings = request.app.state.settings
-        limiter = create_rate_limiter(settings.redis_url, clock=get_clock(request))
+        limiter = create_rate_limiter(settings.redis_url, clock=clock_of(request))
         request.app.state.rate_limiter = limiter
     return limiter
 
@@ -56,7 +64,7 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_auth_context(
+async def get_auth_context(
     request: Request,
     settings: AppSettings,
     clock: Annotated[Clock, Depends(get_clock)],

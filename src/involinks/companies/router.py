@@ -33,7 +33,7 @@ from involinks.storage.uploads import read_single_file
 log = logging.getLogger(__name__)
 
 
-def request_origin(request: Request) -> service.Origin:
+async def request_origin(request: Request) -> service.Origin:
     return service.Origin(
         ip=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),

@@ -64,7 +64,7 @@ async def ready(session: DbSession, request: Request) -> JSONResponse:
     db_ok = await _database_answers(session)
     broker = await _broker_state(settings)
     # Through the configured store (local directory or S3 bucket), as the requests use it.
-    storage_ok = await get_store(request).check_writable()
+    storage_ok = await (await get_store(request)).check_writable()
     checks = {
         "database": "ok" if db_ok else "unreachable",
         "broker": broker,

@@ -41,7 +41,7 @@ CompanyAdmin = Annotated[User, Depends(require(Permission.COMPANY_SETTINGS))]
 Now = Annotated[Clock, Depends(get_clock)]
 
 
-def get_billing(request: Request, settings: AppSettings) -> StripeBilling | None:
+async def get_billing(request: Request, settings: AppSettings) -> StripeBilling | None:
     """`app.state.billing` when set (tests give one on a mock transport), else from settings."""
     billing: StripeBilling | None = getattr(request.app.state, "billing", None)
     return billing if billing is not None else billing_from_settings(settings)

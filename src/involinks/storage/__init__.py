@@ -66,7 +66,7 @@ def store_for(settings: Settings) -> ArtifactStore:
     return store
 
 
-def get_store(request: Request) -> ArtifactStore:
+async def get_store(request: Request) -> ArtifactStore:
     """FastAPI dependency; tests may set `app.state.artifact_store` to another backend."""
     store: ArtifactStore | None = getattr(request.app.state, "artifact_store", None)
     if store is None:

@@ -75,7 +75,7 @@ async def to_read(session: DbSession, invoice: InwardInvoice) -> InwardInvoiceRe
     return read
 
 
-def inbox_filters(
+async def inbox_filters(
     status: InwardInvoiceStatus | None = None,
     matching_status: MatchStatus | None = None,
     supplier_id: uuid.UUID | None = None,

@@ -20,7 +20,7 @@ __all__ = ["PREFIX", "router"]
 PREFIX = "/sandbox/admin"
 
 
-def _admin(request: Request, ap: SandboxAccessPoint = Depends(get_access_point)) -> None:
+async def _admin(request: Request, ap: SandboxAccessPoint = Depends(get_access_point)) -> None:
     check_admin(request, ap)
 
 

@@ -11,7 +11,7 @@ from involinks.peppol.sandbox.engine import SandboxAccessPoint
 __all__ = ["AccessPoint", "get_access_point"]
 
 
-def get_access_point(request: Request) -> SandboxAccessPoint:
+async def get_access_point(request: Request) -> SandboxAccessPoint:
     return cast(SandboxAccessPoint, request.app.state.access_point)
 
 
