@@ -101,3 +101,22 @@ async def test_a_cancelled_check_does_not_leave_its_verdict_for_the_next_documen
     assert result.valid
     assert result == validate_ubl(good)
     assert not (await pool.validate_ubl_async(bad)).valid
+
+
+@pytest.mark.usefixtures("helpers")
+async def test_a_document_bigger_than_a_pipe_buffer_gets_its_verdict() -> None:
+    """Past 64 KiB the document goes through a thread (a pipe would block the event loop
+    while the helper cannot read yet); the verdict is the same as for a small one."""
+
+    def pad(tree: etree._ElementTree) -> None:
+        note = tree.find("cbc:Note", NS)
+        if note is None:
+            note = etree.SubElement(tree.getroot(), f"{{{NS['cbc']}}}Note")
+        note.text = "x" * 200_000
+
+    big = mutated(STANDARD, pad)
+    assert len(big) > 1 << 16
+    results = [await pool.validate_ubl_async(big) for _ in range(2)]
+    assert results[0] == results[1] == validate_ubl(big)
+    small = mutated(STANDARD, _bad_trn)
+    assert (await pool.validate_ubl_async(small)) == validate_ubl(small)

@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 # document (an empty one is a ping); a reply is the pickled ValidationResult (empty for a ping).
 _HEADER = struct.Struct(">I")
 _CHUNK = 1 << 16
+# Documents up to this size are written by the event loop itself: a pipe takes 64 KiB without
+# a reader, so the write never waits for the helper.
+_INLINE_SEND_MAX = (1 << 16) - _HEADER.size
 
 
 class HelperError(RuntimeError):
@@ -315,6 +318,8 @@ async def _acquire(pool: _Pool) -> _Helper:
 async def _exchange(pool: _Pool, helper: _Helper, payload: bytes) -> bytes | None:
     """Send the document and await the reply on the event loop; None if the helper is gone.
     The helper is given back (or replaced) whatever happens to the caller."""
+    if len(payload) > _INLINE_SEND_MAX:
+        return await _exchange_in_thread(pool, helper, payload)
     if not helper.send(payload):
         pool.replace(helper)
         return None
@@ -370,6 +375,22 @@ async def _exchange(pool: _Pool, helper: _Helper, payload: bytes) -> bytes | Non
     else:
         pool.give_back(helper)
     return answer
+
+
+async def _exchange_in_thread(pool: _Pool, helper: _Helper, payload: bytes) -> bytes | None:
+    """A document bigger than a pipe's buffer: writing it could wait for the helper (one just
+    started reads only once its rules are loaded), so a thread makes the whole exchange. Not one
+    of the pool's waiters: they may all be blocked waiting for this very helper."""
+
+    def settle(done: asyncio.Future[bytes | None]) -> None:
+        if done.cancelled() or done.exception() is not None or done.result() is None:
+            pool.replace(helper)
+        else:
+            pool.give_back(helper)
+
+    exchange = asyncio.get_running_loop().run_in_executor(None, helper.call, payload)
+    exchange.add_done_callback(settle)  # whether or not our caller still waits
+    return await asyncio.shield(exchange)
 
 
 async def validate_ubl_async(xml: bytes) -> ValidationResult:
