@@ -44,7 +44,7 @@ web: $(WEB_DIST)
 # --- run ---------------------------------------------------------------------------------------
 run: install web
 	$(BIN)/involinks db upgrade
-	$(BIN)/involinks seed-demo
+	PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(BIN)/involinks seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	@echo "Peppol sandbox access point on http://$(HOST):$(SANDBOX_PORT) (stops with the app)"
 	$(BIN)/involinks sandbox-ap --host $(HOST) --port $(SANDBOX_PORT) --platform-url http://$(HOST):$(PORT) & \

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -112,7 +113,7 @@ async def _seed_trading_partners(
     with tenancy.company_scope(session, supplier.id):
         known = await session.execute(select(Customer.id).where(Customer.trn == buyer.trn))
         if known.first() is None:
-            await customer_service.create_customer(
+            customer = await customer_service.create_customer(
                 session,
                 CustomerCreate(
                     legal_name=buyer.legal_name,
@@ -125,6 +126,7 @@ async def _seed_trading_partners(
                 ),
                 user=admins["supplier"],
             )
+            await _seed_draft_invoice(session, customer.id, admins["supplier"])
     with tenancy.company_scope(session, buyer.id):
         known = await session.execute(select(Supplier.id).where(Supplier.trn == supplier.trn))
         if known.first() is None:
@@ -149,7 +151,8 @@ async def _seed_content(session: AsyncSession) -> None:
     from involinks.content.models import ContentBlock
     from involinks.content.schemas import ContentBlockWrite
 
-    existing = set((await session.execute(select(ContentBlock.key, ContentBlock.locale))).tuples())
+    rows = await session.execute(select(ContentBlock.key, ContentBlock.locale))
+    existing = {(key, locale) for key, locale in rows}
     for key, locales in DEFAULT_BLOCKS.items():
         for locale, (title, body) in locales.items():
             if (key, locale) not in existing:
@@ -181,6 +184,40 @@ async def ensure_superadmin(
             return created
     finally:
         await engine.dispose()
+
+
+async def _seed_draft_invoice(session: AsyncSession, customer_id: uuid.UUID, admin: User) -> None:
+    """A draft to the demo buyer, so a new user can validate and finalize one straight away."""
+    from involinks.invoicing import service as invoicing_service
+    from involinks.invoicing.schemas import InvoiceCreate
+
+    today = invoicing_service.issue_date_today()
+    draft = InvoiceCreate.model_validate(
+        {
+            "customer_id": str(customer_id),
+            "issue_date": today.isoformat(),
+            "due_date": (today + timedelta(days=30)).isoformat(),
+            "lines": [
+                {
+                    "item_name": "Office chairs",
+                    "description": "Ergonomic task chair, black mesh",
+                    "quantity": "12",
+                    "unit_code": "H87",
+                    "unit_price": "450.00",
+                    "vat_category": "S",
+                },
+                {
+                    "item_name": "Delivery and assembly",
+                    "description": "Delivery to the buyer's office and on-site assembly",
+                    "quantity": "1",
+                    "unit_code": "C62",
+                    "unit_price": "350.00",
+                    "vat_category": "S",
+                },
+            ],
+        }
+    )
+    await invoicing_service.create_draft(session, draft, user=admin)
 
 
 async def seed_demo(settings: Settings, *, default_password: str) -> list[str]:
