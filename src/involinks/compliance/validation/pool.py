@@ -193,13 +193,17 @@ class _Pool:
                 self._all.remove(dead)
         dead.stop()
 
-    def finish_reply(self, helper: _Helper, reader: FrameReader) -> None:
-        """Read the rest of a reply nobody waits for any more (its caller was cancelled), so
-        the next request does not get it; then the helper is free again."""
-        if helper.receive(reader) is None:
+    def release(self, helper: _Helper, answer: bytes | None) -> None:
+        """After an exchange: free again if it answered, replaced if it is gone (None)."""
+        if answer is None:
             self.replace(helper)
         else:
             self.give_back(helper)
+
+    def finish_reply(self, helper: _Helper, reader: FrameReader) -> None:
+        """Read the rest of a reply nobody waits for any more (its caller was cancelled), so
+        the next request does not get it; then the helper is free again."""
+        self.release(helper, helper.receive(reader))
 
     def call(self, payload: bytes) -> bytes:
         """Blocking round trip (start-up ping, callers without an event loop)."""
@@ -349,32 +353,23 @@ async def _exchange(pool: _Pool, helper: _Helper, payload: bytes) -> bytes | Non
 
     loop.add_reader(helper.replies, readable)
     try:
-        answer = await reply
-    except asyncio.CancelledError:
+        return await reply
+    finally:
         loop.remove_reader(helper.replies)
-        if reply.done() and not reply.cancelled():
-            # Cancelled just after the whole reply came in: the helper is free.
-            if reply.result() is None:
-                pool.replace(helper)
-            else:
-                pool.give_back(helper)
-            raise
-        # The helper is still busy with the document: a thread reads its reply to the end.
-        # A thread of its own: the pool's waiters may all be blocked waiting for this helper.
-        threading.Thread(
-            target=pool.finish_reply, args=(helper, reader), name="validation-drain", daemon=True
-        ).start()
-        raise
-    except BaseException:
-        loop.remove_reader(helper.replies)
-        pool.replace(helper)
-        raise
-    loop.remove_reader(helper.replies)
-    if answer is None:
-        pool.replace(helper)
-    else:
-        pool.give_back(helper)
-    return answer
+        if reply.cancelled():
+            # Our caller was cancelled while the helper still works on the document: a thread
+            # reads its reply to the end. A thread of its own: the pool's waiters may all be
+            # blocked waiting for this helper.
+            threading.Thread(
+                target=pool.finish_reply,
+                args=(helper, reader),
+                name="validation-drain",
+                daemon=True,
+            ).start()
+        elif not reply.done() or reply.exception() is not None:
+            pool.replace(helper)
+        else:  # answered (even if our caller was cancelled just after)
+            pool.release(helper, reply.result())
 
 
 async def _exchange_in_thread(pool: _Pool, helper: _Helper, payload: bytes) -> bytes | None:
@@ -383,10 +378,8 @@ async def _exchange_in_thread(pool: _Pool, helper: _Helper, payload: bytes) -> b
     of the pool's waiters: they may all be blocked waiting for this very helper."""
 
     def settle(done: asyncio.Future[bytes | None]) -> None:
-        if done.cancelled() or done.exception() is not None or done.result() is None:
-            pool.replace(helper)
-        else:
-            pool.give_back(helper)
+        failed = done.cancelled() or done.exception() is not None
+        pool.release(helper, None if failed else done.result())
 
     exchange = asyncio.get_running_loop().run_in_executor(None, helper.call, payload)
     exchange.add_done_callback(settle)  # whether or not our caller still waits
