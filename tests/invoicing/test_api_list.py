@@ -177,3 +177,69 @@ async def test_authenticated_list_round_trips_are_bounded(
     assert "JOIN subscription_plans" in rest[0]
     assert "count(" in rest[1]
     assert "JOIN customers" in rest[1]
+
+
+class TestSummaryView:
+    """``view=summary``: the list screen's fields, the same rows and totals as the full view."""
+
+    async def test_summaries_match_the_full_invoices(
+        self, client: httpx.AsyncClient, tenant: Tenant, sample: dict[str, dict[str, Any]]
+    ) -> None:
+        for params in (
+            {},
+            {"sort": "number", "order": "asc"},
+            {"status": "FINALIZED", "page_size": 1, "page": 2},
+            {"kind": "credit_note"},
+        ):
+            full = await _list(client, tenant, **params)
+            summary = await _list(client, tenant, view="summary", **params)
+            assert (summary["total"], summary["page"], summary["page_size"]) == (
+                full["total"],
+                full["page"],
+                full["page_size"],
+            ), params
+            assert _ids(summary) == _ids(full), params
+            assert (summary["view"], full["view"]) == ("summary", "full")
+            for short, whole in zip(summary["items"], full["items"], strict=True):
+                assert "lines" not in short
+                assert "seller" not in short
+                assert short == {key: whole[key] for key in short}, params
+        credit = (await _list(client, tenant, view="summary", kind="credit_note"))["items"][0]
+        assert credit["credited_invoice_id"] == sample["large"]["id"]
+        assert credit["customer"]["legal_name"] == tenant.customer.legal_name
+        assert credit["payable_amount"] == "105.00"
+
+    async def test_only_the_callers_company(
+        self,
+        client: httpx.AsyncClient,
+        tenant: Tenant,
+        other_tenant: Tenant,
+        sample: dict[str, dict[str, Any]],
+    ) -> None:
+        theirs = await _draft(client, other_tenant)
+        other = await _list(client, other_tenant, view="summary")
+        assert (other["total"], _ids(other)) == (1, [theirs["id"]])
+        past_the_end = await _list(client, tenant, view="summary", page=2)
+        assert (past_the_end["total"], past_the_end["items"]) == (4, [])
+
+    async def test_an_unknown_view_is_refused(
+        self, client: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        response = await client.get(URL, params={"view": "brief"}, headers=tenant.headers)
+        assert response.status_code == 422
+        assert "view" in response.text
+
+    async def test_one_statement_for_the_page(
+        self, client: httpx.AsyncClient, tenant: Tenant, engine: AsyncEngine
+    ) -> None:
+        for _ in range(3):
+            await _draft(client, tenant, lines=[line(), line(quantity="3")])
+        with selects_sent(engine) as statements:
+            page = await _list(client, tenant, view="summary", page_size=2)
+        assert (page["total"], len(page["items"])) == (3, 2)
+        rest = [q for q in statements if "set_config" not in q]
+        # The user with their company and plan, then the page with its total and customers.
+        assert len(rest) == 2, rest
+        assert "count(" in rest[1]
+        assert "JOIN customers" in rest[1]
+        assert "invoice_lines" not in rest[1]

@@ -6,13 +6,16 @@ The tenant filter is added centrally (core.tenancy); nothing here filters by com
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
+from involinks.customers.models import Customer
 from involinks.invoicing.models import ISSUED_STATUSES, Invoice, InvoiceKind
 from involinks.invoicing.schemas import InvoiceFilters, SortField, SortOrder
 
@@ -91,6 +94,83 @@ async def page(
     page: int,
     page_size: int,
 ) -> tuple[list[Invoice], int]:
+    """Whole invoices (lines, allowances and charges, customer) for one page."""
+    statement = sa.select(Invoice).options(*load_options())
+    rows, total = await _paged(session, statement, filters, sort, order, page, page_size)
+    return [row[0] for row in rows], total
+
+
+# What a list screen shows of an invoice, read as plain columns: no ORM objects, no lines.
+_SUMMARY_COLUMNS = tuple(
+    getattr(Invoice, name)
+    for name in (
+        "id",
+        "kind",
+        "type_code",
+        "self_billing",
+        "status",
+        "number",
+        "customer_id",
+        "credited_invoice_id",
+        "credited_invoice_number",
+        "issue_date",
+        "due_date",
+        "purchase_order_reference",
+        "buyer_reference",
+        "external_reference",
+        "currency",
+        "tax_exclusive_amount",
+        "tax_amount",
+        "payable_amount",
+        "tax_amount_aed",
+        "finalized_at",
+        "approved_at",
+        "created_at",
+        "updated_at",
+    )
+)
+
+
+async def summary_page(
+    session: AsyncSession,
+    filters: InvoiceFilters,
+    *,
+    sort: SortField,
+    order: SortOrder,
+    page: int,
+    page_size: int,
+) -> tuple[list[dict[str, object]], int]:
+    """One page as summaries (``schemas.InvoiceSummary`` shapes), in a single statement."""
+    statement = sa.select(
+        *_SUMMARY_COLUMNS,
+        Customer.legal_name.label("customer_legal_name"),
+        Customer.trn.label("customer_trn"),
+    ).join(Customer, Invoice.customer_id == Customer.id)
+    rows, total = await _paged(session, statement, filters, sort, order, page, page_size)
+    summaries: list[dict[str, object]] = []
+    for row in rows:
+        summary = row._asdict()
+        summary.pop("total")
+        summary["customer"] = {
+            "id": summary["customer_id"],
+            "legal_name": summary.pop("customer_legal_name"),
+            "trn": summary.pop("customer_trn"),
+        }
+        summaries.append(summary)
+    return summaries, total
+
+
+async def _paged(
+    session: AsyncSession,
+    statement: sa.Select[Any],
+    filters: InvoiceFilters,
+    sort: SortField,
+    order: SortOrder,
+    page: int,
+    page_size: int,
+) -> tuple[Sequence[sa.Row[Any]], int]:
+    """``statement`` filtered, sorted and cut to one page, each row carrying the filtered total
+    as its last column ``total``."""
     conditions = _conditions(filters)
     count = sa.select(sa.func.count(Invoice.id)).where(*conditions)
     column = _SORT_COLUMNS[sort]
@@ -102,16 +182,15 @@ async def page(
     # round trip for the page and its count. The tenant criteria reach into it like any other
     # use of Invoice in the statement.
     statement = (
-        sa.select(Invoice, count.scalar_subquery().label("total"))
+        statement.add_columns(count.scalar_subquery().label("total"))
         .where(*conditions)
-        .options(*load_options())
         .order_by(nulls, tie_break)
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
     rows = (await session.execute(statement)).all()
     if rows:
-        return [row[0] for row in rows], int(rows[0][1])
+        return rows, int(rows[0][-1])
     if page == 1:
         return [], 0
     # Past the last page: nothing to carry the total, so count on its own.

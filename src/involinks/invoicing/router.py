@@ -25,9 +25,13 @@ from involinks.invoicing.schemas import (
     InvoiceCreate,
     InvoiceDetail,
     InvoiceFilters,
+    InvoiceListPage,
     InvoicePage,
     InvoiceRead,
+    InvoiceSummary,
+    InvoiceSummaryPage,
     InvoiceUpdate,
+    ListView,
     SortField,
     SortOrder,
 )
@@ -44,7 +48,7 @@ async def create_invoice(
     return await invoicing_service.create_draft(session, data, user=user)
 
 
-@router.get("", response_model=InvoicePage)
+@router.get("", response_model=InvoiceListPage)
 async def list_invoices(
     session: DbSession,
     _user: CanReadInvoices,
@@ -60,8 +64,13 @@ async def list_invoices(
     order: SortOrder = "desc",
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> InvoicePage:
-    """Invoices and credit notes, filtered, sorted and paged."""
+    view: ListView = "full",
+) -> InvoicePage | InvoiceSummaryPage:
+    """Invoices and credit notes, filtered, sorted and paged.
+
+    ``view=full`` (the default) gives whole invoices, lines included; ``view=summary`` gives the
+    fields a list screen shows (``InvoiceSummary``), which is much cheaper to serve.
+    """
     filters = InvoiceFilters(
         statuses=tuple(status_ or ()),
         kind=kind,
@@ -72,6 +81,16 @@ async def list_invoices(
         amount_max=amount_max,
         number=number,
     )
+    if view == "summary":
+        summaries, total = await invoicing_service.list_invoice_summaries(
+            session, filters, sort=sort, order=order, page=page, page_size=page_size
+        )
+        return InvoiceSummaryPage(
+            items=[InvoiceSummary.model_validate(summary) for summary in summaries],
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
     items, total = await invoicing_service.list_invoices(
         session, filters, sort=sort, order=order, page=page, page_size=page_size
     )

@@ -565,10 +565,54 @@ class InvoiceDetail(InvoiceRead):
 
 
 class InvoicePage(Schema):
+    view: Literal["full"] = "full"
     items: list[InvoiceRead]
     total: int
     page: int
     page_size: int
+
+
+class InvoiceSummary(Schema):
+    """One row of a list screen: who, when, how much and where it stands; no lines, no party
+    snapshots. ``GET /invoices?view=summary`` returns these."""
+
+    id: uuid.UUID
+    kind: InvoiceKind
+    type_code: str
+    self_billing: bool
+    status: InvoiceStatus
+    number: str | None
+    customer_id: uuid.UUID
+    customer: CustomerSummary
+    credited_invoice_id: uuid.UUID | None
+    credited_invoice_number: str | None
+    issue_date: date
+    due_date: date | None
+    purchase_order_reference: str | None
+    buyer_reference: str | None
+    external_reference: str | None
+    currency: str
+    tax_exclusive_amount: Money
+    tax_amount: Money
+    payable_amount: Money
+    tax_amount_aed: Money
+    finalized_at: datetime | None
+    approved_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class InvoiceSummaryPage(Schema):
+    view: Literal["summary"] = "summary"
+    items: list[InvoiceSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+ListView = Literal["full", "summary"]
+# Told apart by ``view``: the response is checked against the one page type it names.
+InvoiceListPage = Annotated[InvoicePage | InvoiceSummaryPage, Field(discriminator="view")]
 
 
 SortField = Literal["issue_date", "number", "payable_amount", "created_at"]

@@ -193,6 +193,22 @@ async def list_invoices(
     )
 
 
+async def list_invoice_summaries(
+    session: AsyncSession,
+    filters: InvoiceFilters,
+    *,
+    sort: SortField = "created_at",
+    order: SortOrder = "desc",
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[dict[str, object]], int]:
+    """The same page as ``list_invoices``, as summaries: what a list screen shows, read without
+    lines or ORM objects (the web app's invoice list)."""
+    return await repository.summary_page(
+        session, filters, sort=sort, order=order, page=page, page_size=page_size
+    )
+
+
 async def to_document(session: AsyncSession, invoice: Invoice) -> Document:
     """The PINT AE document of ``invoice``; a draft gets today's seller and buyer data."""
     if invoice.seller_snapshot is not None and invoice.buyer_snapshot is not None:

@@ -2,7 +2,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 
 import { api } from '@/lib/api';
 
-import type { InvoiceKind, InvoicePage, InvoiceStatus } from './types';
+import type { InvoiceKind, InvoiceStatus, InvoiceSummaryPage } from './types';
 
 export type InvoiceSort = 'issue_date' | 'number' | 'payable_amount' | 'created_at';
 
@@ -21,8 +21,9 @@ export type InvoiceListQuery = {
   pageSize: number;
 };
 
-/** GET /invoices: filtered, sorted and paged on the server (status may repeat). */
-export function listInvoices(query: InvoiceListQuery): Promise<InvoicePage> {
+/** GET /invoices?view=summary: filtered, sorted and paged on the server (status may repeat);
+ * the list screen needs no lines, so it asks for the cheaper summaries. */
+export function listInvoices(query: InvoiceListQuery): Promise<InvoiceSummaryPage> {
   const params = new URLSearchParams();
   const put = (key: string, value: string | undefined) => {
     if (value !== undefined && value.trim() !== '') params.append(key, value.trim());
@@ -39,7 +40,8 @@ export function listInvoices(query: InvoiceListQuery): Promise<InvoicePage> {
   params.set('order', query.order);
   params.set('page', String(query.page));
   params.set('page_size', String(query.pageSize));
-  return api<InvoicePage>(`/invoices?${params.toString()}`);
+  params.set('view', 'summary');
+  return api<InvoiceSummaryPage>(`/invoices?${params.toString()}`);
 }
 
 export const listInvoicesQueryOptions = (query: InvoiceListQuery) =>

@@ -126,7 +126,41 @@ export type Invoice = {
 
 export type InvoiceDetail = Invoice & { status_history: StatusEvent[] };
 
-export type InvoicePage = { items: Invoice[]; total: number; page: number; page_size: number };
+/** One row of the list screen (GET /invoices?view=summary): no lines, no party snapshots. */
+export type InvoiceSummary = Pick<
+  Invoice,
+  | 'id'
+  | 'kind'
+  | 'type_code'
+  | 'self_billing'
+  | 'status'
+  | 'number'
+  | 'customer_id'
+  | 'customer'
+  | 'credited_invoice_id'
+  | 'credited_invoice_number'
+  | 'issue_date'
+  | 'due_date'
+  | 'purchase_order_reference'
+  | 'buyer_reference'
+  | 'currency'
+  | 'tax_exclusive_amount'
+  | 'tax_amount'
+  | 'payable_amount'
+  | 'tax_amount_aed'
+  | 'finalized_at'
+  | 'approved_at'
+  | 'created_at'
+  | 'updated_at'
+> & { external_reference: string | null };
+
+export type InvoiceSummaryPage = {
+  view: 'summary';
+  items: InvoiceSummary[];
+  total: number;
+  page: number;
+  page_size: number;
+};
 
 /** What POST /invoices and PATCH /invoices/{id} take. */
 export type InvoiceLineInput = {
