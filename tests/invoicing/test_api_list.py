@@ -243,3 +243,20 @@ class TestSummaryView:
         assert "count(" in rest[1]
         assert "JOIN customers" in rest[1]
         assert "invoice_lines" not in rest[1]
+
+
+async def test_viewing_an_invoice_reads_it_with_its_lines_in_one_statement(
+    client: httpx.AsyncClient, tenant: Tenant, engine: AsyncEngine
+) -> None:
+    """One invoice: its lines come joined with it (a page keeps them in a query of their own)."""
+    draft = await _draft(
+        client, tenant, lines=[line(quantity="5"), line(quantity="3"), line(quantity="7")]
+    )
+    with selects_sent(engine) as statements:
+        shown = ok(await client.get(f"{URL}/{draft['id']}", headers=tenant.headers))
+    assert [item["quantity"] for item in shown["lines"]] == ["5", "3", "7"]
+    assert len(shown["status_history"]) == 1
+    reads = [q for q in statements if "set_config" not in q and "FROM users" not in q]
+    # The invoice with its customer and lines; its allowances/charges; its status history.
+    assert len(reads) == 3, reads
+    assert "JOIN invoice_lines" in reads[0]
