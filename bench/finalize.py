@@ -6,7 +6,8 @@ stylesheets), measured in the same run. The two are interleaved in chunks (final
 validate those 50) so both see the same load on a shared machine; wall time is the measure.
 CPU time is printed beside it: this process plus, for finalize, its validation helper
 processes (compliance.validation.pool), where the official checks run while finalize does its
-database work; the database server's CPU is not in it.
+database work; the database server's CPU is not in it. Finalize runs on uvloop, the event loop
+`involinks serve` (uvicorn) answers requests on.
 
     .venv/bin/python bench/finalize.py [--count N] [--sqlite]
 
@@ -30,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
+import uvloop
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -279,8 +281,8 @@ def run(url: str, backend: str, count: int) -> None:
         company_id, user_id, ids = asyncio.run(_setup(settings, count + WARM_UP))
         validate_ubl(b"<warm-up/>")  # not timed: loads the schemas and stylesheets once
         # Not timed either: the first finalizes create the signing key and warm the caches.
-        asyncio.run(_measure(settings, company_id, user_id, ids[:WARM_UP]))
-        t = asyncio.run(_measure(settings, company_id, user_id, ids[WARM_UP:]))
+        uvloop.run(_measure(settings, company_id, user_id, ids[:WARM_UP]))
+        t = uvloop.run(_measure(settings, company_id, user_id, ids[WARM_UP:]))
     n = t.documents
     print(f"backend: {backend}; {n} invoices x {LINES} lines (chunks of {CHUNK}, interleaved)")
     helpers = validation_pool.helper_pids()
