@@ -1,8 +1,10 @@
 """The Stripe adapter against a local double (httpx.MockTransport): never the network.
 
 What the double checks comes from Stripe's API reference: form-encoded POSTs to /v1/customers and
-/v1/checkout/sessions, the secret key as a Bearer token, nested parameters in bracket notation,
-amounts in the currency's minor unit, errors as {"error": {"type", "message", ...}}."""
+/v1/checkout/sessions, DELETE /v1/subscriptions/{id} to cancel, the secret key as a Bearer token,
+nested parameters in bracket notation, amounts in the currency's minor unit, errors as
+{"error": {"type", "message", ...}} (an unknown or already canceled subscription: 404
+resource_missing, "No such subscription")."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class StripeDouble:
         self.requests: list[httpx.Request] = []
         self.status = status
         self.body = body
+        self.canceled: set[str] = set()  # subscriptions cancelled through this double
 
     def form(self, index: int = -1) -> dict[str, str]:
         parsed = parse_qs(self.requests[index].content.decode(), keep_blank_values=True)
@@ -49,7 +52,26 @@ class StripeDouble:
                     "url": "https://checkout.stripe.com/c/pay/cs_test_abc",
                 },
             )
+        if request.method == "DELETE" and request.url.path.startswith("/v1/subscriptions/"):
+            subscription = request.url.path.rsplit("/", 1)[1]
+            if subscription in self.canceled:
+                return httpx.Response(404, json=_no_such_subscription(subscription))
+            self.canceled.add(subscription)
+            return httpx.Response(
+                200, json={"id": subscription, "object": "subscription", "status": "canceled"}
+            )
         return httpx.Response(404, json={"error": {"type": "invalid_request_error"}})
+
+
+def _no_such_subscription(subscription: str) -> dict[str, Any]:
+    return {
+        "error": {
+            "type": "invalid_request_error",
+            "code": "resource_missing",
+            "param": "id",
+            "message": f"No such subscription: '{subscription}'",
+        }
+    }
 
 
 def _billing(double: StripeDouble) -> StripeBilling:
@@ -133,6 +155,74 @@ class TestAdapter:
         billing = StripeBilling(KEY, transport=httpx.MockTransport(unreachable))
         with pytest.raises(BillingError, match="could not be reached"):
             await billing.create_customer(email="a@b.ae", name="B")
+
+    async def test_cancel_subscription_now_with_proration(self) -> None:
+        double = StripeDouble()
+        assert await _billing(double).cancel_subscription("sub_old") is True
+        request = double.requests[0]
+        assert request.method == "DELETE"
+        # The parameters in the query string, as Stripe's client libraries send a DELETE's.
+        assert str(request.url) == "https://api.stripe.com/v1/subscriptions/sub_old?prorate=true"
+        assert request.content == b""
+        assert request.headers["Authorization"] == f"Bearer {KEY}"
+        assert "Idempotency-Key" not in request.headers  # POST only, per Stripe
+        assert double.canceled == {"sub_old"}
+
+    async def test_cancelling_again_counts_as_done(self) -> None:
+        double = StripeDouble()
+        billing = _billing(double)
+        assert await billing.cancel_subscription("sub_old") is True
+        # Stripe treats a canceled subscription as gone: 404 resource_missing.
+        assert await billing.cancel_subscription("sub_old") is False
+        assert [r.method for r in double.requests] == ["DELETE", "DELETE"]
+
+    @pytest.mark.parametrize(
+        ("status", "error"),
+        [
+            (404, _no_such_subscription("sub_gone")["error"]),
+            (
+                400,
+                {
+                    "type": "invalid_request_error",
+                    "message": "This subscription is already canceled.",
+                },
+            ),
+        ],
+    )
+    async def test_an_ended_subscription_counts_as_done(
+        self, status: int, error: dict[str, Any]
+    ) -> None:
+        double = StripeDouble(status, {"error": error})
+        assert await _billing(double).cancel_subscription("sub_gone") is False
+
+    @pytest.mark.parametrize(
+        ("status", "error"),
+        [
+            (401, {"type": "invalid_request_error", "message": "Invalid API Key provided"}),
+            (
+                400,
+                {
+                    "type": "invalid_request_error",
+                    "message": "This subscription cannot be canceled while it has a schedule.",
+                },
+            ),
+            (404, {"type": "invalid_request_error", "message": "Unrecognized request URL"}),
+            (500, {"type": "api_error", "message": "Something went wrong on Stripe's end."}),
+        ],
+    )
+    async def test_other_cancel_errors_raise(self, status: int, error: dict[str, Any]) -> None:
+        double = StripeDouble(status, {"error": error})
+        with pytest.raises(BillingError) as failed:
+            await _billing(double).cancel_subscription("sub_old")
+        assert error["message"] in failed.value.message
+        assert failed.value.details["status"] == status
+        assert KEY not in failed.value.message
+
+    async def test_cancel_refuses_what_is_not_an_id(self) -> None:
+        double = StripeDouble()
+        with pytest.raises(ValueError, match="not a subscription id"):
+            await _billing(double).cancel_subscription("../customers/cus_123")
+        assert double.requests == []
 
     async def test_the_key_is_never_shown(self) -> None:
         assert KEY not in repr(_billing(StripeDouble()))

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,12 +25,15 @@ from involinks.companies.models import Company
 from involinks.config import Settings
 from involinks.core import tenancy
 from involinks.plans import webhooks
+from involinks.plans.tasks import CANCEL_SUBSCRIPTION_JOB
 from tests.analytics.helpers import utc
 from tests.factories import create_company
 
 URL = "/api/v1/billing/stripe/webhook"
 SECRET = "whsec_test_secret_for_the_suite"
 NOW = utc(2026, 3, 15, 10)
+
+Jobs = list[tuple[str, dict[str, Any]]]
 
 
 def _stripe_signature(body: bytes, *, secret: str = SECRET, at: datetime = NOW) -> str:
@@ -39,17 +42,20 @@ def _stripe_signature(body: bytes, *, secret: str = SECRET, at: datetime = NOW) 
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
-def _event(event_type: str, obj: dict[str, Any]) -> bytes:
+def _event(event_type: str, obj: dict[str, Any], *, created: datetime | None = None) -> bytes:
     event = {
         "id": f"evt_{uuid.uuid4().hex[:24]}",
         "object": "event",
         "type": event_type,
+        "created": int((created or NOW).timestamp()),
         "data": {"object": obj},
     }
     return json.dumps(event).encode()
 
 
-def _checkout_completed(company: Company, plan_code: str, **changes: Any) -> bytes:
+def _checkout_completed(
+    company: Company, plan_code: str, *, created: datetime | None = None, **changes: Any
+) -> bytes:
     session = {
         "id": "cs_test_abc",
         "object": "checkout.session",
@@ -61,7 +67,7 @@ def _checkout_completed(company: Company, plan_code: str, **changes: Any) -> byt
         "subscription": "sub_test_1",
         "metadata": {"plan_code": plan_code, "company_id": str(company.id)},
     }
-    return _event("checkout.session.completed", {**session, **changes})
+    return _event("checkout.session.completed", {**session, **changes}, created=created)
 
 
 def _subscription(event_type: str, status: str, plan_code: str, sub: str = "sub_test_1") -> bytes:
@@ -214,6 +220,96 @@ class TestEvents:
         again = await _post(client, body)
         assert again.status_code == 200
         assert (await _reload(db_session, company)).plan_code == "PRO"
+
+    async def test_a_checkout_replacing_a_subscription_cancels_the_old_one(
+        self,
+        stripe_app: FastAPI,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        dispatched_jobs: Jobs,
+    ) -> None:
+        company = await create_company(db_session, plan_code="FREE")
+        first = await _post(client, _checkout_completed(company, "BASIC", subscription="sub_old"))
+        assert first.json()["handled"] is True
+        assert dispatched_jobs == []  # nothing to replace yet
+
+        # Upgrading through a second checkout: Stripe creates a new subscription, sub_test_1.
+        body = _checkout_completed(company, "PRO")
+        response = await _post(client, body)
+        assert response.json()["handled"] is True
+        company = await _reload(db_session, company)
+        assert (company.plan_code, company.stripe_subscription_id) == ("PRO", "sub_test_1")
+        assert dispatched_jobs == [
+            (CANCEL_SUBSCRIPTION_JOB, {"subscription_id": "sub_old", "company_id": str(company.id)})
+        ]
+        with tenancy.company_scope(db_session, company.id):
+            requested = list(
+                await db_session.scalars(
+                    sa.select(AuditEvent).where(
+                        AuditEvent.action == "plan.subscription_cancel_requested"
+                    )
+                )
+            )
+        assert len(requested) == 1
+        assert requested[0].actor_id is None
+        assert requested[0].subject_id == "sub_old"
+        assert requested[0].details is not None
+        assert requested[0].details["replaced_by"] == "sub_test_1"
+        assert requested[0].details["stripe_event"] == json.loads(body)["id"]
+
+        # A repeated delivery finds sub_test_1 current already: no second cancellation.
+        assert (await _post(client, body)).status_code == 200
+        assert len(dispatched_jobs) == 1
+
+        # Stripe then reports the cancelled sub_old: it is no longer the company's subscription.
+        gone = await _post(
+            client, _subscription("customer.subscription.deleted", "canceled", "BASIC", "sub_old")
+        )
+        assert gone.json()["handled"] is False
+        assert (await _reload(db_session, company)).plan_code == "PRO"
+
+    async def test_a_checkout_delivered_late_keeps_the_newer_subscription(
+        self,
+        stripe_app: FastAPI,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        dispatched_jobs: Jobs,
+    ) -> None:
+        """Stripe does not promise order: the checkout completed first may arrive second."""
+        company = await create_company(db_session, plan_code="FREE")
+        older = _checkout_completed(
+            company, "BASIC", subscription="sub_basic", created=NOW - timedelta(minutes=5)
+        )
+        newer = _checkout_completed(company, "PRO", subscription="sub_pro", created=NOW)
+        assert (await _post(client, newer)).json()["handled"] is True
+        late = await _post(client, older)
+        assert late.json()["handled"] is True
+        company = await _reload(db_session, company)
+        assert (company.plan_code, company.stripe_subscription_id) == ("PRO", "sub_pro")
+        assert company.stripe_subscription_since == NOW.replace(microsecond=0)
+        # The older purchase is the one that stops billing.
+        assert dispatched_jobs == [
+            (
+                CANCEL_SUBSCRIPTION_JOB,
+                {"subscription_id": "sub_basic", "company_id": str(company.id)},
+            )
+        ]
+
+    async def test_no_cancellation_without_a_replaced_subscription(
+        self,
+        stripe_app: FastAPI,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        dispatched_jobs: Jobs,
+    ) -> None:
+        company = await create_company(db_session, plan_code="FREE")
+        # No subscription before: the first checkout replaces nothing.
+        assert (await _post(client, _checkout_completed(company, "BASIC"))).status_code == 200
+        # A checkout naming the company's current subscription replaces nothing.
+        same = await _post(client, _checkout_completed(company, "PRO", subscription="sub_test_1"))
+        assert same.json()["handled"] is True
+        assert (await _reload(db_session, company)).plan_code == "PRO"
+        assert dispatched_jobs == []
 
     async def test_unpaid_checkout_or_unknown_company_changes_nothing(
         self, stripe_app: FastAPI, client: httpx.AsyncClient, db_session: AsyncSession

@@ -58,6 +58,9 @@ class Company(IdMixin, TimestampMixin, Base):
     stripe_subscription_id: Mapped[str | None] = mapped_column(
         sa.String(255), unique=True, index=True
     )
+    # When Stripe created the checkout event that set stripe_subscription_id: a checkout event
+    # delivered late (older than this) must not take the company back to an older subscription.
+    stripe_subscription_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     peppol_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     mfa_required: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -6,7 +6,9 @@ documented endpoints with the secret key as a Bearer token and form-encoded bodi
 * `POST /v1/customers` (email, name, metadata[...]) -> the customer id `cus_...`;
 * `POST /v1/checkout/sessions` in `subscription` mode with an inline monthly AED price
   (`line_items[0][price_data]`: currency `aed`, `unit_amount` in fils, `recurring[interval]=month`)
-  -> the session id `cs_...` and the hosted page `url` the browser is sent to.
+  -> the session id `cs_...` and the hosted page `url` the browser is sent to;
+* `DELETE /v1/subscriptions/{id}?prorate=true` cancels a subscription now, crediting the unused
+  time; one that is already canceled or gone (404 `resource_missing`) counts as done.
 
 Stripe answers errors as `{"error": {"type", "code", "message", "param"}}`; they become
 `BillingError` (502) with Stripe's message. The plan switch itself happens when the payment is
@@ -17,6 +19,7 @@ handled by `involinks.plans.webhooks`.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +34,9 @@ log = logging.getLogger(__name__)
 
 STRIPE_API_BASE = "https://api.stripe.com"
 _FILS = Decimal(100)
+_STRIPE_ID = re.compile(r"[A-Za-z0-9_]+")
+# How Stripe words a refusal to act on a subscription that has already ended.
+_ALREADY_CANCELED = re.compile(r"\b(?:is|was|already|been)\s+cancel+ed\b", re.I)
 
 
 class BillingError(AppError):
@@ -84,21 +90,30 @@ class StripeBilling:
     def __repr__(self) -> str:  # never show the key
         return f"<StripeBilling {self._base_url}>"
 
-    async def _post(
-        self, path: str, params: dict[str, Any], *, idempotency_key: str | None
-    ) -> dict[str, Any]:
-        headers = {
-            "Authorization": f"Bearer {self._secret_key}",
-            # Stripe replays the first answer for a repeated key instead of acting twice.
-            "Idempotency-Key": idempotency_key or str(uuid.uuid4()),
-        }
+    async def _send(
+        self, method: str, path: str, params: dict[str, Any], *, idempotency_key: str | None
+    ) -> tuple[httpx.Response, Any]:
+        headers = {"Authorization": f"Bearer {self._secret_key}"}
+        if method == "POST":
+            # Stripe replays the first answer for a repeated key instead of acting twice (POST
+            # only: a key on a DELETE has no effect).
+            headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
         try:
             async with httpx.AsyncClient(
                 base_url=self._base_url, transport=self._transport, timeout=self._timeout
             ) as client:
-                response = await client.post(path, data=_form("", params), headers=headers)
+                # Parameters go in the body of a POST and in the query string of a DELETE, as
+                # Stripe's own client libraries send them.
+                encoded = _form("", params)
+                response = await client.request(
+                    method,
+                    path,
+                    data=encoded if method == "POST" else None,
+                    params=None if method == "POST" else encoded,
+                    headers=headers,
+                )
         except httpx.HTTPError as exc:
-            log.warning("Stripe %s unreachable: %s", path, type(exc).__name__)
+            log.warning("Stripe %s %s unreachable: %s", method, path, type(exc).__name__)
             raise BillingError(
                 "The payment provider could not be reached; please try again in a moment."
             ) from exc
@@ -106,19 +121,29 @@ class StripeBilling:
             body: Any = response.json()
         except ValueError:
             body = None
-        if response.is_success and isinstance(body, dict):
-            return body
-        error = body.get("error") if isinstance(body, dict) else None
-        message = error.get("message") if isinstance(error, dict) else None
-        log.warning("Stripe %s answered %s", path, response.status_code)
-        raise BillingError(
-            f"The payment provider refused the request: {message or response.reason_phrase}",
+        return response, body
+
+    @staticmethod
+    def _refused(method: str, path: str, response: httpx.Response, body: Any) -> BillingError:
+        error = _error(body)
+        log.warning("Stripe %s %s answered %s", method, path, response.status_code)
+        return BillingError(
+            "The payment provider refused the request: "
+            f"{error.get('message') or response.reason_phrase}",
             details={
                 "status": response.status_code,
-                "type": error.get("type") if isinstance(error, dict) else None,
-                "code": error.get("code") if isinstance(error, dict) else None,
+                "type": error.get("type"),
+                "code": error.get("code"),
             },
         )
+
+    async def _post(
+        self, path: str, params: dict[str, Any], *, idempotency_key: str | None
+    ) -> dict[str, Any]:
+        response, body = await self._send("POST", path, params, idempotency_key=idempotency_key)
+        if response.is_success and isinstance(body, dict):
+            return body
+        raise self._refused("POST", path, response, body)
 
     async def create_customer(
         self,
@@ -183,6 +208,34 @@ class StripeBilling:
         if not isinstance(session_id, str) or not isinstance(url, str):
             raise BillingError("The payment provider answered without a checkout page.")
         return CheckoutSession(id=session_id, url=url)
+
+    async def cancel_subscription(self, subscription_id: str, *, prorate: bool = True) -> bool:
+        """Cancel a subscription immediately; with `prorate` the customer is credited the unused
+        time of the current period. True when this call cancelled it, False when it was already
+        canceled or does not exist (done either way, so repeating the call is harmless)."""
+        if not _STRIPE_ID.fullmatch(subscription_id):
+            raise ValueError(f"not a subscription id: {subscription_id!r}")
+        path = f"/v1/subscriptions/{subscription_id}"
+        response, body = await self._send(
+            "DELETE", path, {"prorate": prorate}, idempotency_key=None
+        )
+        if response.is_success and isinstance(body, dict):
+            return True
+        error = _error(body)
+        if error.get("code") == "resource_missing" or (
+            response.status_code == 400
+            and error.get("type") == "invalid_request_error"
+            and _ALREADY_CANCELED.search(str(error.get("message") or ""))
+        ):
+            log.info("Stripe subscription %s was already canceled", subscription_id)
+            return False
+        raise self._refused("DELETE", path, response, body)
+
+
+def _error(body: Any) -> dict[str, Any]:
+    """Stripe's `{"error": {...}}`, or an empty dict when the body is something else."""
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
 
 
 def billing_from_settings(

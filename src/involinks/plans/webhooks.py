@@ -9,6 +9,12 @@ Events handled (anything else is acknowledged and ignored, so Stripe stops retry
 
 * `checkout.session.completed` (subscription mode, paid): the company named by
   `client_reference_id` moves to `metadata.plan_code`; the customer and subscription ids are kept.
+  A checkout creates a new subscription: when it replaces another one the company had, the job
+  `plans.cancel_subscription` cancels the old one in Stripe (prorated) once the change is
+  committed, and the request is audited (`plan.subscription_cancel_requested`). Stripe may
+  deliver events out of order: a checkout older than the one behind the current subscription
+  (event ``created`` before ``companies.stripe_subscription_since``) changes no plan, and its
+  own subscription is the one cancelled.
 * `customer.subscription.updated`: an active (or trialing) subscription sets its plan
   (`metadata.plan_code`, kept there by the checkout); a subscription that ended (canceled, unpaid,
   incomplete_expired) puts the company back on the Free plan.
@@ -26,18 +32,22 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from involinks.audit import service as audit
 from involinks.companies.models import Company
 from involinks.core import tenancy
 from involinks.errors import AppError
+from involinks.jobs import queue as job_queue
 from involinks.plans import service as plans_service
 from involinks.plans.billing import BillingDisabled
 from involinks.plans.defaults import FREE
 from involinks.plans.models import SubscriptionPlan
+from involinks.plans.tasks import CANCEL_SUBSCRIPTION_JOB
 
 log = logging.getLogger(__name__)
 
@@ -143,14 +153,33 @@ async def handle_event(session: AsyncSession, event: dict[str, Any]) -> WebhookO
         plan = await _plan(session, _metadata(obj).get("plan_code"))
         if plan is None:
             return outcome(False, "no plan with this metadata.plan_code", company)
+        previous = company.stripe_subscription_id
+        subscription = _string(obj.get("subscription"))
+        bought_at = _created(event)
+        since = company.stripe_subscription_since
+        if (
+            previous is not None
+            and subscription is not None
+            and subscription != previous
+            and bought_at is not None
+            and since is not None
+            and bought_at < since
+        ):
+            # Delivered late: the company has since bought the subscription it has now. That one
+            # stays; the older purchase is the one that must stop billing.
+            await _cancel_replaced(session, company, subscription, previous, event=event)
+            return outcome(True, f"an older checkout: {subscription} cancelled, plan kept", company)
         await _set_plan(
             session,
             company,
             plan,
             event=event,
             customer=_string(obj.get("customer")),
-            subscription=_string(obj.get("subscription")),
+            subscription=subscription,
+            bought_at=bought_at,
         )
+        if previous is not None and subscription is not None and previous != subscription:
+            await _cancel_replaced(session, company, previous, subscription, event=event)
         return outcome(True, f"plan set to {plan.code}", company)
 
     if event_type in ("customer.subscription.updated", "customer.subscription.deleted"):
@@ -179,6 +208,14 @@ async def handle_event(session: AsyncSession, event: dict[str, Any]) -> WebhookO
         return outcome(True, f"plan set to {plan.code}", company)
 
     return outcome(False, "event type not handled")
+
+
+def _created(event: dict[str, Any]) -> datetime | None:
+    """When Stripe created the event (``created``, Unix seconds), if it says."""
+    created = event.get("created")
+    if isinstance(created, int) and not isinstance(created, bool):
+        return datetime.fromtimestamp(created, UTC)
+    return None
 
 
 def _string(value: Any) -> str | None:
@@ -232,6 +269,7 @@ async def _set_plan(
     event: dict[str, Any],
     customer: str | None,
     subscription: str | None,
+    bought_at: datetime | None = None,
 ) -> None:
     with tenancy.company_scope(session, company.id):
         if customer is not None:
@@ -239,6 +277,7 @@ async def _set_plan(
         if subscription != company.stripe_subscription_id:
             # A new subscription replaces the old one; later events about the old one are ignored.
             company.stripe_subscription_id = subscription
+            company.stripe_subscription_since = bought_at if subscription is not None else None
         await plans_service.switch_plan(
             session,
             company,
@@ -246,3 +285,31 @@ async def _set_plan(
             actor=None,
             details={"stripe_event": event["id"], "stripe_event_type": event["type"]},
         )
+
+
+async def _cancel_replaced(
+    session: AsyncSession,
+    company: Company,
+    replaced: str,
+    replaced_by: str,
+    *,
+    event: dict[str, Any],
+) -> None:
+    """Stripe keeps billing a subscription until it is cancelled: the one a new checkout
+    replaced is cancelled by a job, which leaves only once this transaction has committed."""
+    with tenancy.company_scope(session, company.id):
+        await audit.record(
+            session,
+            "plan.subscription_cancel_requested",
+            actor=None,
+            company_id=company.id,
+            subject_type="stripe_subscription",
+            subject_id=replaced,
+            details={
+                "replaced_by": replaced_by,
+                "prorate": True,
+                "stripe_event": event["id"],
+                "stripe_event_type": event["type"],
+            },
+        )
+    job_queue.enqueue(CANCEL_SUBSCRIPTION_JOB, subscription_id=replaced, company_id=str(company.id))
