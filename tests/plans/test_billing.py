@@ -264,6 +264,29 @@ class TestCheckoutEndpoint:
         assert form["client_reference_id"] == str(company.id)
         assert form["line_items[0][price_data][unit_amount]"] == "19900"  # Basic, 199.00 AED
         assert form["success_url"].startswith(settings.public_base_url)
+        # A first purchase: Stripe makes the customer from the company's e-mail.
+        assert (form["customer_email"], "customer" in form) == (company.email, False)
+
+    async def test_a_paying_company_checks_out_as_its_stripe_customer(
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> None:
+        double = StripeDouble()
+        app.state.billing = _billing(double)
+        company = await create_company(db_session, plan_code="BASIC")
+        company.stripe_customer_id = "cus_paid_before"
+        await db_session.flush()
+        headers = auth_headers(settings, await create_user(db_session, company=company))
+        response = await client.post(
+            "/api/v1/company/plan/checkout", json={"plan_code": "PRO"}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        form = double.form()
+        assert form["customer"] == "cus_paid_before"
+        assert "customer_email" not in form
 
     async def test_refusals(
         self,

@@ -204,6 +204,9 @@ async def start_checkout(
         success_url=success_url,
         cancel_url=cancel_url,
         client_reference_id=str(company.id),
+        # A company that has paid before keeps its Stripe customer (its cards, invoices and
+        # credit from a prorated cancellation); a first checkout creates one from the e-mail.
+        customer_id=company.stripe_customer_id,
         customer_email=company.email,
         metadata={"company_id": str(company.id)},
     )
