@@ -19,6 +19,7 @@ from involinks.config import Settings, get_settings
 from involinks.core.db import create_engine, create_sessionmaker, dispose_task_engines
 from involinks.core.migrate import ensure_migrated
 from involinks.errors import install_error_handlers
+from involinks.imports import sweep as import_sweep
 from involinks.jobs import queue as job_queue
 from involinks.logging import configure_logging
 from involinks.observability import metrics
@@ -58,6 +59,10 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
                     await job_queue.dispatch(RESUME_JOB, {})
             validation_pool.start(settings.validation_processes)
             async with contextlib.AsyncExitStack() as embedded:
+                # Imports a stopped process left unfinished: failed now and every few minutes.
+                await embedded.enter_async_context(
+                    import_sweep.sweeping(app.state.sessionmaker, settings)
+                )
                 sandbox = getattr(app.state, "peppol_sandbox", None)
                 if sandbox is not None:
                     await embedded.enter_async_context(

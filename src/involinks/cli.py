@@ -11,6 +11,7 @@ import typer
 
 from involinks.compliance.cli import verify_chain
 from involinks.config import get_settings
+from involinks.imports.cli import sweep_imports
 
 app = typer.Typer(no_args_is_help=True, help="InvoLinks: UAE e-invoicing and accounts payable.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema commands.")
@@ -221,6 +222,7 @@ def sandbox_ap(
 
 # Chain verification lives with the compliance domain (heavy imports happen when it runs).
 app.command("verify-chain")(verify_chain)
+app.command("sweep-imports")(sweep_imports)
 
 
 def main() -> None:

@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     # Bulk imports: files with more data rows run as a background job; hard cap on rows per file.
     import_background_rows: int = Field(default=500, ge=1)
     import_max_rows: int = Field(default=100_000, ge=1)
+    # A background import with no progress committed for this long is taken for one a stopped
+    # process left behind and marked failed (see involinks.imports.sweep). Generous on purpose:
+    # it must exceed the longest a healthy run goes without a commit (its write pass, one
+    # transaction; with Celery, its wait in the queue).
+    import_stale_after_minutes: int = Field(default=30, ge=1)
     web_dist_dir: Path = PACKAGE_DIR / "web"
     log_json: bool = False
     # LOG_FORMAT=json: one JSON object per line (with the request id), for log shippers.

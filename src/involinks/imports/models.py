@@ -32,16 +32,12 @@ class ImportStatus(StrEnum):
 
 
 FINISHED_STATUSES = frozenset({ImportStatus.SUCCEEDED, ImportStatus.PARTIAL, ImportStatus.FAILED})
-#: Runs an identical upload is answered with (rather than importing the file again).
-IMPORTED_STATUSES = frozenset(
-    {
-        ImportStatus.QUEUED,
-        ImportStatus.VALIDATING,
-        ImportStatus.IMPORTING,
-        ImportStatus.SUCCEEDED,
-        ImportStatus.PARTIAL,
-    }
-)
+#: A background run not finished yet. One its process left behind (a restart, a crash, a worker
+#: killed) stays so until ``imports.sweep`` marks it FAILED.
+ACTIVE_STATUSES = frozenset({ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING})
+#: Runs an identical upload is answered with (rather than importing the file again); a stale
+#: active one is swept first, so it never blocks the file for good.
+IMPORTED_STATUSES = ACTIVE_STATUSES | {ImportStatus.SUCCEEDED, ImportStatus.PARTIAL}
 
 
 def _enum(cls: type[StrEnum], length: int) -> sa.Enum:

@@ -11,7 +11,8 @@ committing progress (rows done, errors so far) as it goes; a second pass writes 
 transaction, committed together with the run's final state.
 
 An identical file (same sha256, same kind, same company) that was already imported, or is being
-imported, is answered with that earlier run (200) instead of being imported again.
+imported, is answered with that earlier run (200) instead of being imported again. A run whose
+process stopped mid-way is marked FAILED first (imports.sweep), so it does not block the file.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import io
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,12 +45,14 @@ from involinks.errors import AppError, NotFound, Unprocessable
 from involinks.imports.bulk import InvoiceBatches, bulk_record
 from involinks.imports.common import FileFormat, FileProblem, ImportKind, RowError
 from involinks.imports.models import (
+    ACTIVE_STATUSES,
     FINISHED_STATUSES,
     IMPORTED_STATUSES,
     ImportJob,
     ImportStatus,
 )
 from involinks.imports.parsers import detect_format, open_table
+from involinks.imports.sweep import is_stale, sweep_interrupted
 from involinks.imports.templates import TEMPLATES
 from involinks.imports.validation import Lookups, Unit, map_header, validate_table
 from involinks.imports.writers import Action, Outcome, Writer, row_errors_from
@@ -65,6 +68,9 @@ RUN_JOB = "imports.run"
 MAX_STORED_ERRORS = 10_000
 MAX_STORED_RESULTS = 10_000
 PROGRESS_EVERY_ROWS = 250
+#: How often a write pass (one long transaction) shows from another session that its run is
+#: alive, on PostgreSQL (see :func:`_heartbeat`).
+HEARTBEAT_SECONDS = 60.0
 _CONTENT_TYPES = {
     FileFormat.CSV: "text/csv",
     FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -471,6 +477,14 @@ async def start_import(
         raise tenancy.TenancyError("an import needs a company bound to the session")
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = await find_imported(session, kind, sha256)
+    if earlier is not None and is_stale(earlier, settings):
+        # Its process stopped mid-way: fail it, then look again (an earlier finished run of the
+        # file may still answer). The sweep checks the row again, so a run that moved on since
+        # it was read is left alone.
+        await sweep_interrupted(session, settings=settings, import_id=earlier.id)
+        await session.refresh(earlier)
+        if earlier.status not in IMPORTED_STATUSES:
+            earlier = await find_imported(session, kind, sha256)
     if earlier is not None:
         return Started(earlier, 200)
     try:
@@ -557,73 +571,185 @@ async def run_job(
     store: ArtifactStore,
     progress_every: int = PROGRESS_EVERY_ROWS,
     on_progress: ProgressHook | None = None,
+    heartbeat_every: float = HEARTBEAT_SECONDS,
 ) -> None:
     """The body of ``imports.run``. Idempotent: a finished run is left alone, an interrupted one
-    starts over (its writes were never committed)."""
+    starts over (its writes were never committed). One the sweep marked FAILED meanwhile (see
+    :func:`_hold`) stops without writing anything."""
     async with sessions() as session:
         with tenancy.system_scope(session):
             job = await session.get(ImportJob, import_id)
             if job is None or job.status in FINISHED_STATUSES:
                 return
-            user = await session.get(User, job.created_by_id) if job.created_by_id else None
-        tenancy.bind_company(session, job.company_id)
-
-        async def progress() -> None:
-            await session.commit()
-            if on_progress is not None:
-                await on_progress(job)
-
-        if user is None or not user.is_active:
-            _fail(job, "The user who started the import no longer exists or is inactive.")
-            await progress()
-            return
         try:
-            if job.storage_key is None:
-                raise StorageError("no stored file")
-            data = await store.get(job.storage_key, expected_sha256=job.file_sha256)
-        except StorageError:
-            log.exception("import file unreadable", extra={"import_id": str(job.id)})
-            _fail(job, "The uploaded file can no longer be read; upload it again.")
-            await progress()
-            return
+            await _run(
+                session,
+                job,
+                settings,
+                store,
+                progress_every,
+                on_progress,
+                sessions,
+                heartbeat_every,
+            )
+        except _Swept:
+            await session.rollback()
+            log.warning(
+                "import marked interrupted while it ran: stopped, nothing written",
+                extra={"import_id": str(import_id)},
+            )
 
-        # Pass 1: validate and count, committing progress as it goes.
-        job.status = ImportStatus.VALIDATING
-        job.started_at = utcnow()
-        job.finished_at = None
-        Tally().progress(job)
-        await progress()
-        tally = Tally()
-        lookups = await load_lookups(session, job.kind)
-        reported = 0
-        try:
-            for unit in _units(data, job.file_format, job.kind, lookups, settings):
-                tally.rows_done += len(unit.rows)
-                if not unit.ok:
-                    tally.refuse(unit.errors)
-                if tally.rows_done - reported >= progress_every:
-                    reported = tally.rows_done
-                    tally.progress(job)
-                    await progress()
-        except FileProblem as exc:
-            _finish(job, tally, exc.message)
-            await progress()
-            return
-        job.rows_total = tally.rows_done
-        if tally.error_count and not job.skip_invalid:
-            _finish(job, tally, None)
-            await _audit_finish(session, job, user)
-            await progress()
-            return
 
-        # Pass 2: write everything in one transaction, committed with the final state.
-        job.status = ImportStatus.IMPORTING
-        tally.progress(job)
+class _Swept(Exception):
+    """The run was marked FAILED by ``imports.sweep`` while this process was running it."""
+
+
+async def _hold(session: AsyncSession, job: ImportJob, *, then_audit: bool = False) -> None:
+    """Before the run's state is written: check that it is still active, and keep it so.
+
+    Only silence marks a run as interrupted (imports.sweep), so a run that was slow enough is
+    swept although alive. Each commit of the run comes after this check: its row is read locked
+    (FOR UPDATE on PostgreSQL; SQLite lets one writer at a time anyway), so a sweep either
+    finished first and is seen here, or waits for this commit and then finds a row it leaves
+    alone. A swept run raises :class:`_Swept` and is rolled back: it never writes after the
+    sweep told the user that nothing was imported. Nothing of the run may be flushed before
+    this check (the read would see it and not the committed state).
+
+    ``then_audit``: the run records its audit event next, so the company's audit chain head is
+    locked first, in the order the sweep takes them (never deadlocking with it)."""
+    if then_audit and not job.dry_run:
+        await audit.chain_head(session, audit.chain_key_for(job.company_id), job.company_id)
+    status = (
+        await session.execute(
+            sa.select(ImportJob.status).where(ImportJob.id == job.id).with_for_update()
+        )
+    ).scalar_one_or_none()
+    if status not in ACTIVE_STATUSES:
+        raise _Swept
+
+
+async def _run(
+    session: AsyncSession,
+    job: ImportJob,
+    settings: Settings,
+    store: ArtifactStore,
+    progress_every: int,
+    on_progress: ProgressHook | None,
+    sessions: SessionFactory,
+    heartbeat_every: float,
+) -> None:
+    with tenancy.system_scope(session):
+        user = await session.get(User, job.created_by_id) if job.created_by_id else None
+    tenancy.bind_company(session, job.company_id)
+
+    async def progress(*, held: bool = False) -> None:
+        if not held:
+            await _hold(session, job)
+        await session.commit()
+        if on_progress is not None:
+            await on_progress(job)
+
+    if user is None or not user.is_active:
+        _fail(job, "The user who started the import no longer exists or is inactive.")
         await progress()
-        final, problem = await _write_pass(session, job, data, user, settings)
-        _finish(job, final, problem)
+        return
+    try:
+        if job.storage_key is None:
+            raise StorageError("no stored file")
+        data = await store.get(job.storage_key, expected_sha256=job.file_sha256)
+    except StorageError:
+        log.exception("import file unreadable", extra={"import_id": str(job.id)})
+        _fail(job, "The uploaded file can no longer be read; upload it again.")
+        await progress()
+        return
+
+    # Pass 1: validate and count, committing progress as it goes.
+    job.status = ImportStatus.VALIDATING
+    job.started_at = utcnow()
+    job.finished_at = None
+    Tally().progress(job)
+    await progress()
+    tally = Tally()
+    lookups = await load_lookups(session, job.kind)
+    reported = 0
+    try:
+        for unit in _units(data, job.file_format, job.kind, lookups, settings):
+            tally.rows_done += len(unit.rows)
+            if not unit.ok:
+                tally.refuse(unit.errors)
+            if tally.rows_done - reported >= progress_every:
+                reported = tally.rows_done
+                tally.progress(job)
+                await progress()
+    except FileProblem as exc:
+        _finish(job, tally, exc.message)
+        await progress()
+        return
+    job.rows_total = tally.rows_done
+    if tally.error_count and not job.skip_invalid:
+        await _hold(session, job, then_audit=True)  # before the audit event flushes the run
+        _finish(job, tally, None)
         await _audit_finish(session, job, user)
-        await progress()
+        await progress(held=True)
+        return
+
+    # Pass 2: write everything in one transaction, committed with the final state.
+    job.status = ImportStatus.IMPORTING
+    tally.progress(job)
+    await progress()
+    async with _heartbeat(session, sessions, job, heartbeat_every):
+        final, problem = await _write_pass(session, job, data, user, settings)
+    await _hold(session, job, then_audit=True)  # before the audit event flushes the run
+    _finish(job, final, problem)
+    await _audit_finish(session, job, user)
+    await progress(held=True)
+
+
+@contextlib.asynccontextmanager
+async def _heartbeat(
+    session: AsyncSession, sessions: SessionFactory, job: ImportJob, every: float
+) -> AsyncIterator[None]:
+    """While the write pass runs, stamp the run's ``updated_at`` every ``every`` seconds from a
+    session of its own, so that however long the pass takes (it commits only at its end), the
+    sweep never takes the run for interrupted.
+
+    PostgreSQL only: the pass's transaction holds no lock that this UPDATE waits for (inserts
+    referring to the run take a KEY SHARE lock; this UPDATE changes no key). SQLite needs none
+    and allows none: the pass holds the database's write lock (BEGIN IMMEDIATE) until it
+    commits, so no sweep can run meanwhile either. Only a run still IMPORTING is stamped: one
+    the sweep failed stays failed (and :func:`_hold` stops it).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    stop = asyncio.Event()
+
+    async def beat() -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
+                return
+            try:
+                async with sessions() as other:
+                    tenancy.bind_company(other, job.company_id)
+                    await other.execute(
+                        sa.update(ImportJob)
+                        .where(ImportJob.id == job.id, ImportJob.status == ImportStatus.IMPORTING)
+                        .values(updated_at=utcnow())
+                        .execution_options(synchronize_session=False)
+                    )
+                    await other.commit()
+            except Exception:
+                log.warning(
+                    "import heartbeat failed", exc_info=True, extra={"import_id": str(job.id)}
+                )
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        stop.set()  # a beat under way ends normally: never cancelled half-way on its connection
+        await beating
 
 
 def _fail(job: ImportJob, message: str) -> None:
