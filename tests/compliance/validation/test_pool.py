@@ -120,3 +120,30 @@ async def test_a_document_bigger_than_a_pipe_buffer_gets_its_verdict() -> None:
     assert results[0] == results[1] == validate_ubl(big)
     small = mutated(STANDARD, _bad_trn)
     assert (await pool.validate_ubl_async(small)) == validate_ubl(small)
+
+
+def test_work_still_under_way_when_the_helpers_stop_starts_no_new_one() -> None:
+    """The start-up warm-up may still be sending when a server that started stops again: it
+    must neither crash on the closed pipe nor start a helper that nobody would stop."""
+    helpers = pool._Pool(1)
+    busy = helpers.take()  # a caller is in the middle of an exchange...
+    helpers.stop()  # ...when the pool stops
+    assert busy.call(b"") is None  # its helper is gone: no ValueError from the closed pipe
+    with pytest.raises(pool.HelperError, match="stopped"):
+        helpers.call(b"")
+    assert helpers.pids() == ()
+
+
+async def test_starting_with_another_size_replaces_the_helpers() -> None:
+    good = example(STANDARD).read_bytes()
+    pool.start(1)
+    try:
+        await pool.validate_ubl_async(good)
+        (first,) = pool.helper_pids()
+        pool.start(2)  # reconfigured: the old helper stops, the new pool has two
+        results = await asyncio.gather(*(pool.validate_ubl_async(good) for _ in range(4)))
+        assert all(result.valid for result in results)
+        assert first not in pool.helper_pids()
+        assert len(pool.helper_pids()) == 2
+    finally:
+        pool.shutdown()

@@ -112,7 +112,7 @@ class _Helper:
         assert self.process.stdin is not None
         try:
             write_frame(self.process.stdin, payload)
-        except (BrokenPipeError, OSError):
+        except (BrokenPipeError, OSError, ValueError):  # ValueError: stopped (stdin closed)
             return False
         return True
 
@@ -159,6 +159,7 @@ class _Pool:
         self._idle: queue.SimpleQueue[_Helper] = queue.SimpleQueue()
         self._all: list[_Helper] = []
         self._lock = threading.Lock()
+        self.closed = False  # stopped: no helper is started any more
         # Threads of its own, one per helper, wait for the helpers' answers: waiting in the
         # event loop's default executor would hold up everything else sent there (password
         # hashing at sign-in, file reads) while documents queue for a busy helper.
@@ -171,6 +172,10 @@ class _Pool:
         except queue.Empty:
             pass
         with self._lock:
+            if self.closed:
+                # A caller still at work when the pool was stopped (the start-up warm-up, say)
+                # must not start a helper that nobody would stop.
+                raise HelperError("the validation helpers are stopped")
             if len(self._all) < self.size:
                 helper = _Helper()
                 self._all.append(helper)
@@ -225,6 +230,7 @@ class _Pool:
     def stop(self) -> None:
         self.waiters.shutdown(wait=True, cancel_futures=True)
         with self._lock:
+            self.closed = True
             helpers, self._all = self._all, []
         for helper in helpers:
             helper.stop()
@@ -269,15 +275,23 @@ def _stop_at_exit() -> None:
 def start(processes: int | None = None) -> None:
     """Start a helper now (server start-up), so the first finalize does not wait for one to
     load the rules. ``processes`` overrides ``VALIDATION_PROCESSES`` here; 0 means inline."""
-    global _size
+    global _pool, _size
     with _lock:
         if processes is not None and processes != _size:
             if _pool is not None and _pool.owner == os.getpid():
                 _pool.stop()
-            _size = processes
+            _pool, _size = None, processes  # the next use starts a pool of the new size
     pool = _current()
     if pool is not None:
-        threading.Thread(target=pool.call, args=(b"",), daemon=True).start()
+        threading.Thread(target=_warm_up, args=(pool,), daemon=True).start()
+
+
+def _warm_up(pool: _Pool) -> None:
+    try:
+        pool.call(b"")
+    except HelperError:
+        # Stopped before the helper was ready (a server shut down at once): nothing to warm.
+        log.debug("validation helper warm-up skipped: the pool stopped first")
 
 
 def shutdown() -> None:
@@ -388,12 +402,18 @@ async def _exchange_in_thread(pool: _Pool, helper: _Helper, payload: bytes) -> b
 
 async def validate_ubl_async(xml: bytes) -> ValidationResult:
     """``validate_ubl(xml)`` in a helper process (in a thread when helpers are off)."""
-    pool = _current()
-    if pool is None or not xml:
-        # Helpers off, or an empty document (an empty frame is a ping): "not XML", here.
-        return await asyncio.to_thread(validate_ubl, xml)
     for _attempt in (1, 2):
-        answer = await _exchange(pool, await _acquire(pool), xml)
+        # The pool in force now: one stopped meanwhile (reconfigured, shut down) has been
+        # replaced, or helpers are off.
+        pool = _current()
+        if pool is None or not xml:
+            # Helpers off, or an empty document (an empty frame is a ping): "not XML", here.
+            return await asyncio.to_thread(validate_ubl, xml)
+        try:
+            helper = await _acquire(pool)
+        except HelperError:
+            continue  # that pool stopped while we waited for one of its helpers
+        answer = await _exchange(pool, helper, xml)
         if answer is not None:
             result = pickle.loads(answer)  # our own child's reply, never outside input
             assert isinstance(result, ValidationResult)
