@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.auth.models import User
 from involinks.auth.permissions import Role
 from involinks.companies.models import Company
 from involinks.config import Settings
+from involinks.jobs import queue as job_queue
 from tests.factories import auth_headers, create_company, create_user
 
 URL = "/api/v1/imports"
@@ -55,3 +58,21 @@ def body(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+@pytest.fixture
+def sent_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Jobs the imports send, recorded instead of run (as a broker would hold them)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+    job_queue.set_dispatcher(lambda name, kwargs: sent.append((name, kwargs)))
+    yield sent
+    job_queue.set_dispatcher(None)
+
+
+@pytest.fixture
+def small_files(app: FastAPI) -> Iterator[Settings]:
+    """Files of more than 5 rows run in the background."""
+    original: Settings = app.state.settings
+    app.state.settings = original.model_copy(update={"import_background_rows": 5})
+    yield app.state.settings
+    app.state.settings = original

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import httpx
-import pytest
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from involinks.config import Settings
@@ -18,29 +16,12 @@ from involinks.core import tenancy
 from involinks.customers.models import Customer
 from involinks.imports import service
 from involinks.imports.models import ImportJob
-from involinks.jobs import queue as job_queue
 from involinks.jobs.registry import get_task
 from involinks.storage import store_for
 from tests.imports.conftest import URL, Tenant, body, upload
 from tests.imports.helpers import CUSTOMER_HEADER, csv_bytes, customer_row
 
 ROWS = 12
-
-
-@pytest.fixture
-def sent_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    sent: list[tuple[str, dict[str, Any]]] = []
-    job_queue.set_dispatcher(lambda name, kwargs: sent.append((name, kwargs)))
-    yield sent
-    job_queue.set_dispatcher(None)
-
-
-@pytest.fixture
-def small_files(app: FastAPI) -> Iterator[Settings]:
-    original: Settings = app.state.settings
-    app.state.settings = original.model_copy(update={"import_background_rows": 5})
-    yield app.state.settings
-    app.state.settings = original
 
 
 def sessions_on(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from involinks.audit.models import AuditEvent
@@ -25,7 +24,6 @@ from involinks.customers.models import Customer
 from involinks.imports import service, sweep
 from involinks.imports.common import FileFormat, ImportKind
 from involinks.imports.models import ImportJob, ImportStatus
-from involinks.jobs import queue as job_queue
 from involinks.storage import store_for
 from tests.imports.conftest import URL, Tenant, body, make_tenant, upload
 from tests.imports.helpers import CUSTOMER_HEADER, csv_bytes, customer_row
@@ -34,22 +32,6 @@ from tests.imports.test_background import sessions_on
 ROWS = 12
 ACTIVE = [ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING]
 FINISHED = [ImportStatus.SUCCEEDED, ImportStatus.PARTIAL, ImportStatus.FAILED]
-
-
-@pytest.fixture
-def sent_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    sent: list[tuple[str, dict[str, Any]]] = []
-    job_queue.set_dispatcher(lambda name, kwargs: sent.append((name, kwargs)))
-    yield sent
-    job_queue.set_dispatcher(None)
-
-
-@pytest.fixture
-def small_files(app: FastAPI) -> Iterator[Settings]:
-    original: Settings = app.state.settings
-    app.state.settings = original.model_copy(update={"import_background_rows": 5})
-    yield app.state.settings
-    app.state.settings = original
 
 
 def stale_now(settings: Settings) -> datetime:
