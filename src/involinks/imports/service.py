@@ -44,6 +44,7 @@ from involinks.customers.models import Customer
 from involinks.errors import AppError, NotFound, Unprocessable
 from involinks.imports.bulk import InvoiceBatches, bulk_record
 from involinks.imports.common import FileFormat, FileProblem, ImportKind, RowError
+from involinks.imports.events import record_finished
 from involinks.imports.models import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
@@ -410,20 +411,16 @@ def _finish(job: ImportJob, tally: Tally, problem: str | None) -> None:
 async def _audit_finish(session: AsyncSession, job: ImportJob, user: User) -> None:
     if job.dry_run:
         return
-    await audit.record(
+    await record_finished(
         session,
-        "import.finished",
-        actor=user,
+        import_id=job.id,
         company_id=job.company_id,
-        subject_type="import",
-        subject_id=str(job.id),
-        details={
-            "kind": job.kind.value,
-            "status": job.status.value,
-            "created": job.created_count,
-            "updated": job.updated_count,
-            "errors": job.error_count,
-        },
+        kind=job.kind,
+        status=job.status,
+        created=job.created_count,
+        updated=job.updated_count,
+        errors=job.error_count,
+        actor=user,
     )
 
 

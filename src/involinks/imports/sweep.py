@@ -54,6 +54,7 @@ from involinks.audit import service as audit
 from involinks.config import Settings
 from involinks.core import tenancy
 from involinks.core.types import utcnow
+from involinks.imports.events import record_finished
 from involinks.imports.models import ACTIVE_STATUSES, ImportJob, ImportStatus
 
 log = logging.getLogger(__name__)
@@ -142,21 +143,17 @@ async def _mark(
         extra={"import_id": str(run.id), "company_id": str(run.company_id)},
     )
     if not run.dry_run:
-        await audit.record(
+        await record_finished(
             session,
-            "import.finished",
-            actor=None,
+            import_id=run.id,
             company_id=run.company_id,
-            subject_type="import",
-            subject_id=str(run.id),
-            details={
-                "kind": marked.kind.value,
-                "status": ImportStatus.FAILED.value,
-                "created": 0,
-                "updated": 0,
-                "errors": marked.error_count,
-                "interrupted": True,
-            },
+            kind=marked.kind,
+            status=ImportStatus.FAILED,
+            created=0,
+            updated=0,
+            errors=marked.error_count,
+            actor=None,
+            interrupted=True,
         )
     return True
 

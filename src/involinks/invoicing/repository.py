@@ -17,7 +17,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from involinks.customers.models import Customer
 from involinks.invoicing.models import ISSUED_STATUSES, Invoice, InvoiceKind
-from involinks.invoicing.schemas import InvoiceFilters, SortField, SortOrder
+from involinks.invoicing.schemas import InvoiceFilters, InvoiceSummary, SortField, SortOrder
 
 _SORT_COLUMNS: dict[str, sa.ColumnElement[object]] = {
     "issue_date": Invoice.issue_date,  # type: ignore[dict-item]
@@ -108,34 +108,10 @@ async def page(
     return [row[0] for row in rows], total
 
 
-# What a list screen shows of an invoice, read as plain columns: no ORM objects, no lines.
+# What a list screen shows of an invoice (schemas.InvoiceSummary, whose fields are the invoice's
+# own columns but for the customer, joined below), read as plain columns: no ORM objects.
 _SUMMARY_COLUMNS = tuple(
-    getattr(Invoice, name)
-    for name in (
-        "id",
-        "kind",
-        "type_code",
-        "self_billing",
-        "status",
-        "number",
-        "customer_id",
-        "credited_invoice_id",
-        "credited_invoice_number",
-        "issue_date",
-        "due_date",
-        "purchase_order_reference",
-        "buyer_reference",
-        "external_reference",
-        "currency",
-        "tax_exclusive_amount",
-        "tax_amount",
-        "payable_amount",
-        "tax_amount_aed",
-        "finalized_at",
-        "approved_at",
-        "created_at",
-        "updated_at",
-    )
+    getattr(Invoice, name) for name in InvoiceSummary.model_fields if name != "customer"
 )
 
 
