@@ -97,7 +97,11 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         from involinks.jobs.celery_app import create_celery, install_dispatcher
 
         install_dispatcher(create_celery(settings))
-    app.state.engine = create_engine(settings.database_url)
+    app.state.engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     install_error_handlers(app)
     app.add_middleware(ObservabilityMiddleware)

@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("var")
     database_url: str = ""
+    # PostgreSQL connections per API process: DATABASE_POOL_SIZE kept open; a request beyond
+    # them waits for one to come back, or opens one of DATABASE_MAX_OVERFLOW extra connections,
+    # each closed again when returned to a full pool (a new server process per connection).
+    database_pool_size: int = Field(default=10, ge=1, le=500)
+    database_max_overflow: int = Field(default=10, ge=0, le=500)
     # Empty means "derive": a random key persisted under data_dir outside production.
     secret_key: SecretStr = SecretStr("")
     # Comma-separated former SECRET_KEYs: values encrypted with them still decrypt (key rotation).

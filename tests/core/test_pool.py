@@ -4,6 +4,8 @@ server to lose)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
@@ -58,4 +60,30 @@ async def test_a_connection_in_steady_use_is_not_pinged(
             await _backend_pid(engine)
         assert await _backend_pid(engine) != first
     finally:
+        await engine.dispose()
+
+
+async def test_the_app_keeps_to_its_configured_pool(settings: Settings) -> None:
+    """DATABASE_POOL_SIZE connections and no more with DATABASE_MAX_OVERFLOW=0: a request
+    beyond them waits for a connection to come back instead of opening another."""
+    from involinks.app import create_app
+
+    app = create_app(
+        settings.model_copy(update={"database_pool_size": 2, "database_max_overflow": 0})
+    )
+    engine: AsyncEngine = app.state.engine
+    first, second = await engine.connect(), await engine.connect()
+    try:
+        pids = {
+            (await c.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
+            for c in (first, second)
+        }
+        third = asyncio.ensure_future(_backend_pid(engine))
+        await asyncio.sleep(0.2)
+        assert not third.done()  # waiting for one of the two
+        await first.close()
+        assert await asyncio.wait_for(third, 5) in pids
+    finally:
+        await first.close()
+        await second.close()
         await engine.dispose()

@@ -29,7 +29,16 @@ from involinks.jobs import queue as job_queue
 rls.install()
 
 
-def create_engine(database_url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    database_url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    max_overflow: int | None = None,
+) -> AsyncEngine:
+    """An engine for the URL. PostgreSQL connections are pooled: ``pool_size`` kept open, and
+    up to ``max_overflow`` more (default: as many again) opened for a burst and closed when
+    returned while the pool is full."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -47,7 +56,7 @@ def create_engine(database_url: str, *, echo: bool = False, pool_size: int = 10)
         url,
         echo=echo,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
         connect_args=connect_args,
     )
     _ping_idle_connections(engine)
