@@ -355,3 +355,56 @@ def test_stylesheets_are_compiled_once_per_process() -> None:
     # billing + self-billing preprocessed, the shared (byte-identical) AE rules, the TDD rules.
     assert len(first) == 5
     assert len({id(executable) for executable in first.values()}) == 4
+
+
+class _Broken:
+    """Stands in for a compiled stylesheet, or for Saxon's processor, that fails when used."""
+
+    def transform_to_string(self, **_kwargs: object) -> str:
+        raise RuntimeError("stylesheet crashed")
+
+    def parse_xml(self, **_kwargs: object) -> object:
+        raise RuntimeError("cannot parse")
+
+
+def test_a_layer_whose_rules_cannot_run_is_reported_and_the_next_layer_still_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warm_up()
+    pint_path = schematron.stylesheets(schematron.RuleSet.BILLING)[0][1]
+    monkeypatch.setitem(schematron._by_path, pint_path, _Broken())
+    xml = mutated(
+        STANDARD, lambda t: _remove(t, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme")
+    )
+
+    result = validate_ubl(xml)
+
+    assert not result.valid
+    assert [(i.rule_id, i.message) for i in result.errors_in(Layer.PINT)] == [
+        (
+            "schematron-error",
+            f"The pint rules could not be run: {pint_path.name}: stylesheet crashed",
+        )
+    ]
+    # The AE rules ran on the same parsed document all the same and still find what is wrong.
+    assert _by_rule(result, "ibr-134-ae") == [("ae", "seller.trn")]
+
+
+def test_a_document_saxon_cannot_read_fails_every_rule_layer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warm_up()
+    saxon = schematron._saxon
+    assert saxon is not None
+
+    class _Stand:
+        processor = _Broken()
+
+    monkeypatch.setattr(schematron, "_saxon", _Stand())
+    try:
+        result = validate_ubl(example(STANDARD).read_bytes())
+    finally:
+        monkeypatch.setattr(schematron, "_saxon", saxon)
+
+    assert not result.valid
+    assert {("pint", "schematron-error"), ("ae", "schematron-error")} <= set(_errors(result))

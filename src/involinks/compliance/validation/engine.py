@@ -121,9 +121,11 @@ def _run_schematron(rule_set: RuleSet, root: etree._Element) -> list[ValidationI
     # Serialized from the parsed tree: whatever the input encoding, Saxon gets Unicode text.
     text = etree.tostring(root, encoding="unicode")
     issues: list[ValidationIssue] = []
-    for layer, path in schematron.stylesheets(rule_set):
+    for layer, outcome in schematron.run_rule_set(rule_set, text):
         try:
-            issues += parse_svrl(schematron.run(path, text), layer)
+            if isinstance(outcome, SchematronError):
+                raise outcome
+            issues += parse_svrl(outcome, layer)
         except (SchematronError, etree.XMLSyntaxError) as exc:
             issues.append(
                 ValidationIssue(
