@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -12,7 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from involinks.audit import service as audit
 from involinks.audit.models import AuditChainHead, AuditEvent, AuditLogTampering
 from involinks.auth.permissions import Role
+from involinks.companies.models import Company
+from involinks.config import Settings
 from involinks.core import tenancy
+from involinks.core.db import create_engine, create_sessionmaker
 from tests.factories import create_company, create_user
 from tests.statements import selects_sent
 
@@ -292,3 +296,92 @@ async def test_a_chain_without_a_head_continues_from_its_last_event(
     assert (after.seq, after.prev_hash) == (3, last.hash)
     report = await audit.verify_chain(db_session, company.id)
     assert (report.ok, report.checked) == (True, 3)
+
+
+async def test_a_deferred_block_chains_its_events_at_its_end_without_those_rolled_back(
+    db_session: AsyncSession,
+) -> None:
+    company = await create_company(db_session)
+    tenancy.bind_company(db_session, company.id)
+    before = await audit.record(db_session, "user.invited", actor=None, company_id=None)
+
+    async with audit.deferred(db_session):
+        first = await audit.record(db_session, "customer.created", actor=None, company_id=None)
+        unit = await db_session.begin_nested()
+        await audit.record(db_session, "customer.created", actor=None, company_id=None)
+        await unit.rollback()  # that row was refused: its event goes with it
+        kept = await db_session.begin_nested()
+        second = await audit.record(db_session, "customer.updated", actor=None, company_id=None)
+        await kept.commit()
+        assert (first.seq, first.hash) == (None, None)  # not chained yet
+
+    assert [(e.seq, e.prev_hash) for e in (first, second)] == [(2, before.hash), (3, first.hash)]
+    stored = (await db_session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq))).all()
+    assert stored == ["user.invited", "customer.created", "customer.updated"]
+    report = await audit.verify_chain(db_session, company.id)
+    assert (report.ok, report.checked) == (True, 3)
+
+
+async def test_a_deferred_block_that_fails_writes_none_of_its_events(
+    db_session: AsyncSession,
+) -> None:
+    company = await create_company(db_session)
+    tenancy.bind_company(db_session, company.id)
+
+    async def failing_unit_of_work() -> None:
+        async with audit.deferred(db_session):
+            await audit.record(db_session, "customer.created", actor=None, company_id=None)
+            raise RuntimeError("the import stopped")
+
+    with pytest.raises(RuntimeError):
+        await failing_unit_of_work()
+
+    after = await audit.record(db_session, "user.invited", actor=None, company_id=None)
+    assert after.seq == 1
+    assert (await audit.verify_chain(db_session, company.id)).checked == 1
+
+
+@pytest.mark.postgres_only
+async def test_other_writers_of_the_chain_go_ahead_while_a_deferred_block_runs(
+    settings: Settings,
+) -> None:
+    """An import's write pass records events for minutes; a colleague signing in meanwhile
+    appends to the same chain at once instead of waiting for the import to commit."""
+    engine = create_engine(settings.database_url)
+    maker = create_sessionmaker(engine)
+    async with maker() as setup:
+        company = await create_company(setup)
+        await setup.commit()
+    try:
+        async with maker() as long_running, maker() as colleague:
+            for session in (long_running, colleague):
+                tenancy.bind_company(session, company.id)
+
+            # Without deferral the first event locks the chain's head until commit.
+            await audit.record(long_running, "customer.created", actor=None, company_id=None)
+            waiting = asyncio.ensure_future(
+                audit.record(colleague, "user.signed_in", actor=None, company_id=None)
+            )
+            await asyncio.sleep(1.0)
+            assert not waiting.done()
+            await long_running.rollback()
+            await asyncio.wait_for(waiting, 10)
+            await colleague.rollback()
+
+            async with audit.deferred(long_running):
+                deferred = await audit.record(
+                    long_running, "customer.created", actor=None, company_id=None
+                )
+                signed_in = await asyncio.wait_for(
+                    audit.record(colleague, "user.signed_in", actor=None, company_id=None), 10
+                )
+                await colleague.rollback()  # its lock goes; the deferred events chain next
+            assert (deferred.seq, deferred.prev_hash) == (1, audit.GENESIS_HASH)
+            assert signed_in.seq == 1
+            await long_running.rollback()
+    finally:
+        async with maker() as cleanup:
+            tenancy.bind_system(cleanup)
+            await cleanup.execute(sa.delete(Company).where(Company.id == company.id))
+            await cleanup.commit()
+        await engine.dispose()

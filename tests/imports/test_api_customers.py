@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from involinks.audit import service as audit
+from involinks.audit.models import AuditEvent
 from involinks.auth.permissions import Role
 from involinks.config import Settings
 from involinks.core import tenancy
@@ -108,7 +110,19 @@ class TestErrors:
         assert result["status"] == "partial"
         assert result["created_count"] == 7
         assert error_cells(result) == {(4, "trn"), (7, "email"), (10, "country")}
-        assert len(await customers(db_session, tenant)) == 7
+        stored = await customers(db_session, tenant)
+        assert len(stored) == 7
+        # Each customer the service created is audited, chained after the pass, before the
+        # import's own closing event; the chain verifies.
+        events = (
+            await db_session.execute(
+                sa.select(AuditEvent.action, AuditEvent.subject_id).order_by(AuditEvent.seq)
+            )
+        ).all()
+        created = [subject for action, subject in events if action == "customer.created"]
+        assert sorted(created) == sorted(str(c.id) for c in stored.values())
+        assert events[-1].action == "import.finished"
+        assert (await audit.verify_chain(db_session, tenant.company.id)).ok
 
     async def test_dry_run_writes_nothing_but_reports(
         self, client: httpx.AsyncClient, tenant: Tenant, db_session: AsyncSession
@@ -122,6 +136,11 @@ class TestErrors:
         )
         assert "nothing was written" in result["message"]
         assert await customers(db_session, tenant) == {}
+        assert not (
+            await db_session.scalars(
+                sa.select(AuditEvent).where(AuditEvent.action == "customer.created")
+            )
+        ).all()
         # A dry run does not count as imported: the real upload of the same file runs.
         real = body(await upload(client, tenant, "customers", data), 201)
         assert real["id"] != result["id"]

@@ -3,6 +3,10 @@
 `record()` is the one way to add an event. It stamps the event with the sha256 of its canonical JSON
 content plus the previous event's hash in the same chain (per company; platform events form their
 own chain), so `verify_chain()` can show that no row was altered, removed or inserted afterwards.
+
+Appending locks the chain's head row until the transaction ends. A long unit of work that records
+many events (an import's write pass) runs inside `deferred()`, so the head is locked only for the
+moment its events are chained, at its end, not from its first event to its commit.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import hashlib
 import json
 import re
 import uuid
-from contextlib import nullcontext
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -183,7 +188,8 @@ async def record(
     `company_id=None` in a company-bound session means "this company"; outside one it makes a
     platform event. Writing an event for another company than the bound one is refused.
     `flush=False` (a company's own chain only) leaves the event to the caller's next flush, so
-    a unit of work writing several rows and events sends them together.
+    a unit of work writing several rows and events sends them together. Inside `deferred()`, an
+    event of the bound company's own chain is chained and written when that block ends.
     """
     scope = tenancy.current_scope(session)
     bound = tenancy.current_company_id(session)
@@ -203,13 +209,12 @@ async def record(
         if not flush:
             raise ValueError("only an event of the bound company's own chain can wait to flush")
         await session.flush()
+    pending = _deferred_events(session) if own_chain else None
     with nullcontext() if own_chain else tenancy.system_scope(session):
-        head = await chain_head(session, chain_key, company_id)
         event = AuditEvent(
             id=uuid.uuid4(),
             company_id=company_id,
             chain_key=chain_key,
-            seq=head.last_seq + 1,
             occurred_at=utcnow(),
             action=action,
             actor_id=actor.id if actor else None,
@@ -220,14 +225,96 @@ async def record(
             ip=ip[:45] if ip else None,
             user_agent=user_agent[:300] if user_agent else None,
             details=_normalise_details(details),
-            prev_hash=head.last_hash,
         )
-        event.hash = compute_hash(event)
-        head.last_seq, head.last_hash = event.seq, event.hash
+        if pending is not None:
+            # Chained when the deferred block ends, unless the savepoint it was recorded in is
+            # rolled back first (then it never happened).
+            pending.append((await _innermost_transaction(session), event))
+            return event
+        _link(await chain_head(session, chain_key, company_id), event)
         session.add(event)
         if flush:
             await session.flush()
     return event
+
+
+def _link(head: AuditChainHead, event: AuditEvent) -> None:
+    """Append ``event`` to the chain whose (locked) head is ``head``."""
+    event.seq = head.last_seq + 1
+    event.prev_hash = head.last_hash
+    event.hash = compute_hash(event)
+    head.last_seq, head.last_hash = event.seq, event.hash
+
+
+# --- deferred appending ---------------------------------------------------------------------------
+
+_DEFERRED = "audit.deferred"
+_Pending = list[tuple[SessionTransaction, AuditEvent]]
+
+
+def _deferred_events(session: AsyncSession) -> _Pending | None:
+    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    return pending
+
+
+async def _innermost_transaction(session: AsyncSession) -> SessionTransaction:
+    """The (sub)transaction whose rollback would take back what is recorded now."""
+    if not session.in_transaction():
+        await session.connection()  # begins one, as a written event would
+    transaction = session.sync_session.get_nested_transaction()
+    if transaction is None:
+        transaction = session.sync_session.get_transaction()
+    assert transaction is not None
+    return transaction
+
+
+@asynccontextmanager
+async def deferred(session: AsyncSession) -> AsyncIterator[None]:
+    """Events of the bound company's own chain recorded inside are chained and written when the
+    block ends, in the order they were recorded, with one lock of the head at that moment.
+
+    Without it, the first event locks the company's chain head until commit, and every other
+    writer of that chain (a colleague signing in, an invoice being finalized) waits for the
+    whole unit of work. Events recorded in a savepoint that is rolled back are dropped with it;
+    if the block raises, none is written (the caller's transaction is failing anyway). Nested
+    blocks belong to the outermost one."""
+    if _deferred_events(session) is not None:
+        yield
+        return
+    pending: _Pending = []
+    session.sync_session.info[_DEFERRED] = pending
+    try:
+        yield
+    finally:
+        session.sync_session.info.pop(_DEFERRED, None)
+    for company_id in dict.fromkeys(event.company_id for _recorded_in, event in pending):
+        assert company_id is not None  # only a company's own chain is deferred
+        with tenancy.company_scope(session, company_id):
+            head = await chain_head(session, chain_key_for(company_id), company_id)
+            for _recorded_in, event in pending:
+                if event.company_id == company_id:
+                    _link(head, event)
+                    session.add(event)
+            await session.flush()
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    pending: _Pending | None = session.info.get(_DEFERRED)
+    if pending:
+        pending[:] = [
+            (recorded_in, event)
+            for recorded_in, event in pending
+            if not _inside(recorded_in, rolled_back)
+        ]
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 class RequestOrigin(TypedDict):

@@ -227,20 +227,26 @@ async def _write_pass(
         batches = InvoiceBatches(
             session, user=user, import_id=job.id, means=await _default_means(session)
         )
-    outer = await session.begin_nested()
-    try:
-        with _older_objects_frozen():
-            await _validate_and_write(session, job, data, settings, lookups, writer, batches, tally)
-    except FileProblem as exc:
-        problem = exc.message
-    except BaseException:
-        await outer.rollback()
-        raise
-    keep = not job.dry_run and problem is None and (job.skip_invalid or not tally.error_count)
-    if keep:
-        await outer.commit()
-    else:
-        await outer.rollback()
+    # The services audit what they write (a customer created, a draft updated): chained at the
+    # end of the pass, so the company's audit chain is not locked for all of it (sign-ins and
+    # finalizes of the company's users would wait for the import).
+    async with audit.deferred(session):
+        outer = await session.begin_nested()
+        try:
+            with _older_objects_frozen():
+                await _validate_and_write(
+                    session, job, data, settings, lookups, writer, batches, tally
+                )
+        except FileProblem as exc:
+            problem = exc.message
+        except BaseException:
+            await outer.rollback()
+            raise
+        keep = not job.dry_run and problem is None and (job.skip_invalid or not tally.error_count)
+        if keep:
+            await outer.commit()
+        else:
+            await outer.rollback()
     return tally, problem
 
 
