@@ -100,9 +100,10 @@ async def _candidates(
 async def _lock_audit_chain(session: AsyncSession, company_id: uuid.UUID) -> None:
     """Take the company's audit chain head (audit.record reuses it) BEFORE the run's row.
 
-    A run holds its company's head from its first audited write to its commit, and locks its
-    own row only at the end (service._hold, which takes the head first too): locks taken in the
-    same order never deadlock. A sweep that waits here holds nothing the run needs."""
+    A run takes its company's head when its write pass ends (its events are chained then,
+    audit.deferred) and keeps it to its commit, and locks its own row only after that
+    (service._hold, which takes the head first too): locks taken in the same order never
+    deadlock. A sweep that waits here holds nothing the run needs."""
     own = (
         tenancy.current_scope(session) is tenancy.Scope.COMPANY
         and tenancy.current_company_id(session) == company_id
