@@ -472,5 +472,12 @@ async def main() -> int:
     return 0 if ratio_ok and list_ok and not failed else 1
 
 
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    # As Ctrl-C: main()'s clean-up runs (the server it started is stopped, its scratch database
+    # and Redis keys dropped) instead of leaving the server running on its own.
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     sys.exit(asyncio.run(main()))
