@@ -503,32 +503,37 @@ async def _lock_chain_head(
     """(last position, last hash) of (company, series), the head row created if needed and
     locked until commit.
 
-    One ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: the (no-op) update takes the row
-    lock, so on PostgreSQL a second finalizer waits here until the first commits, then gets the
-    new head; positions are gapless and no two documents link to the same predecessor. SQLite
-    serializes writers anyway.
+    ``SELECT ... FOR UPDATE``: on PostgreSQL a second finalizer waits here until the first
+    commits, then reads the head it left; positions are gapless and no two documents link to
+    the same predecessor (SQLite serializes writers anyway). A series' first document creates
+    the head (``INSERT ... ON CONFLICT DO NOTHING``, so of two first documents at once one
+    creates it and the other waits for it) and locks it the same way. A plain read locks the
+    row without writing a new version of it, as an upsert would on every issue.
     """
     _refuse_other_company(session, company_id)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = DocumentChainHead.__table__
     assert isinstance(table, sa_schema.Table)
-    upsert = (
-        insert(table)
-        .values(
-            company_id=company_id,
-            series=series,
-            last_position=0,
-            last_hash=None,
-            updated_at=utcnow(),
-        )
-        .on_conflict_do_update(
-            index_elements=[table.c.company_id, table.c.series],
-            set_={"last_position": table.c.last_position},
-        )
-        .returning(table.c.last_position, table.c.last_hash)
+    head = (
+        sa.select(table.c.last_position, table.c.last_hash)
+        .where(table.c.company_id == company_id, table.c.series == series)
+        .with_for_update()
     )
-    row = (await session.execute(upsert)).one()
+    row = (await session.execute(head)).first()
+    if row is None:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await session.execute(
+            insert(table)
+            .values(
+                company_id=company_id,
+                series=series,
+                last_position=0,
+                last_hash=None,
+                updated_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=[table.c.company_id, table.c.series])
+        )
+        row = (await session.execute(head)).one()
     return int(row.last_position), row.last_hash
 
 
