@@ -306,18 +306,30 @@ async def test_a_deferred_block_chains_its_events_at_its_end_without_those_rolle
     before = await audit.record(db_session, "user.invited", actor=None, company_id=None)
 
     async with audit.deferred(db_session):
-        first = await audit.record(db_session, "customer.created", actor=None, company_id=None)
+        first = await audit.record(
+            db_session, "customer.created", actor=None, company_id=None, subject_id="c1"
+        )
         unit = await db_session.begin_nested()
-        await audit.record(db_session, "customer.created", actor=None, company_id=None)
+        await audit.record(
+            db_session, "customer.created", actor=None, company_id=None, subject_id="c2"
+        )
         await unit.rollback()  # that row was refused: its event goes with it
         kept = await db_session.begin_nested()
-        second = await audit.record(db_session, "customer.updated", actor=None, company_id=None)
+        await audit.record(
+            db_session, "customer.updated", actor=None, company_id=None, subject_id="c3"
+        )
         await kept.commit()
-        assert (first.seq, first.hash) == (None, None)  # not chained yet
+        assert (first.action, first.subject_id, first.seq) == ("customer.created", "c1", None)
+        assert await db_session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 1
 
-    assert [(e.seq, e.prev_hash) for e in (first, second)] == [(2, before.hash), (3, first.hash)]
-    stored = (await db_session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq))).all()
-    assert stored == ["user.invited", "customer.created", "customer.updated"]
+    stored = (await db_session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq))).all()
+    assert [(e.seq, e.action, e.subject_id) for e in stored] == [
+        (1, "user.invited", None),
+        (2, "customer.created", "c1"),
+        (3, "customer.updated", "c3"),
+    ]
+    assert stored[1].prev_hash == before.hash
+    assert stored[1].occurred_at == first.occurred_at
     report = await audit.verify_chain(db_session, company.id)
     assert (report.ok, report.checked) == (True, 3)
 
@@ -376,8 +388,16 @@ async def test_other_writers_of_the_chain_go_ahead_while_a_deferred_block_runs(
                     audit.record(colleague, "user.signed_in", actor=None, company_id=None), 10
                 )
                 await colleague.rollback()  # its lock goes; the deferred events chain next
-            assert (deferred.seq, deferred.prev_hash) == (1, audit.GENESIS_HASH)
             assert signed_in.seq == 1
+            written = await long_running.scalar(
+                sa.select(AuditEvent).where(AuditEvent.id != signed_in.id)
+            )
+            assert written is not None
+            assert (written.action, written.seq, written.prev_hash) == (
+                deferred.action,
+                1,
+                audit.GENESIS_HASH,
+            )
             await long_running.rollback()
     finally:
         async with maker() as cleanup:

@@ -209,7 +209,21 @@ async def record(
         if not flush:
             raise ValueError("only an event of the bound company's own chain can wait to flush")
         await session.flush()
-    pending = _deferred_events(session) if own_chain else None
+    deferring = _deferred_events(session) if own_chain else None
+    if deferring is not None:
+        return await deferring.add(
+            session,
+            company_id=company_id,
+            chain_key=chain_key,
+            occurred_at=utcnow(),
+            action=action,
+            actor=actor,
+            subject_type=subject_type,
+            subject_id=str(subject_id) if subject_id is not None else None,
+            ip=ip[:45] if ip else None,
+            user_agent=user_agent[:300] if user_agent else None,
+            details=_normalise_details(details),
+        )
     with nullcontext() if own_chain else tenancy.system_scope(session):
         event = AuditEvent(
             id=uuid.uuid4(),
@@ -217,25 +231,26 @@ async def record(
             chain_key=chain_key,
             occurred_at=utcnow(),
             action=action,
-            actor_id=actor.id if actor else None,
-            actor_email=mask_text(actor.email) if actor else None,
-            actor_role=actor.role.value if actor else None,
+            **_actor_columns(actor),
             subject_type=subject_type,
             subject_id=str(subject_id) if subject_id is not None else None,
             ip=ip[:45] if ip else None,
             user_agent=user_agent[:300] if user_agent else None,
             details=_normalise_details(details),
         )
-        if pending is not None:
-            # Chained when the deferred block ends, unless the savepoint it was recorded in is
-            # rolled back first (then it never happened).
-            pending.append((await _innermost_transaction(session), event))
-            return event
         _link(await chain_head(session, chain_key, company_id), event)
         session.add(event)
         if flush:
             await session.flush()
     return event
+
+
+def _actor_columns(actor: User | None) -> dict[str, Any]:
+    return {
+        "actor_id": actor.id if actor else None,
+        "actor_email": mask_text(actor.email) if actor else None,
+        "actor_role": actor.role.value if actor else None,
+    }
 
 
 def _link(head: AuditChainHead, event: AuditEvent) -> None:
@@ -249,11 +264,55 @@ def _link(head: AuditChainHead, event: AuditEvent) -> None:
 # --- deferred appending ---------------------------------------------------------------------------
 
 _DEFERRED = "audit.deferred"
-_Pending = list[tuple[SessionTransaction, AuditEvent]]
+#: Deferred events are written this many at a time when the block ends.
+_WRITE_CHUNK = 1000
 
 
-def _deferred_events(session: AsyncSession) -> _Pending | None:
-    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+class _DeferredEvents:
+    """The events a ``deferred()`` block recorded, kept small: an import of 100,000 customers
+    records as many, so each is a tuple of its column values (a few hundred bytes), with the
+    values many events share (company, chain, actor) stored once, not an ORM object (2 KB)."""
+
+    __slots__ = ("_shared", "recorded")
+
+    _FIELDS: tuple[str, ...] = (
+        *("company_id", "chain_key", "actor", "occurred_at", "action"),
+        *("subject_type", "subject_id", "ip", "user_agent", "details"),
+    )
+
+    def __init__(self) -> None:
+        #: (transaction it was recorded in, values in _FIELDS order) per event, in order.
+        self.recorded: list[tuple[SessionTransaction, tuple[Any, ...]]] = []
+        self._shared: dict[Any, Any] = {}
+
+    def _share(self, value: Any) -> Any:
+        return self._shared.setdefault(value, value)
+
+    async def add(self, session: AsyncSession, *, actor: User | None, **columns: Any) -> AuditEvent:
+        columns["company_id"] = self._share(columns["company_id"])
+        columns["chain_key"] = self._share(columns["chain_key"])
+        columns["actor"] = self._share(tuple(_actor_columns(actor).items()))
+        values = tuple(columns[name] for name in self._FIELDS)
+        self.recorded.append((await _innermost_transaction(session), values))
+        # What the caller gets is the event as recorded; the row is built from the same values
+        # when the block ends, its place in the chain (seq, hashes) known only then.
+        return self.event(values)
+
+    @classmethod
+    def event(cls, values: tuple[Any, ...]) -> AuditEvent:
+        columns = dict(zip(cls._FIELDS, values, strict=True))
+        return AuditEvent(**dict(columns.pop("actor")), **columns)
+
+    def drop_within(self, rolled_back: SessionTransaction) -> None:
+        self.recorded[:] = [
+            (recorded_in, values)
+            for recorded_in, values in self.recorded
+            if not _inside(recorded_in, rolled_back)
+        ]
+
+
+def _deferred_events(session: AsyncSession) -> _DeferredEvents | None:
+    pending: _DeferredEvents | None = session.sync_session.info.get(_DEFERRED)
     return pending
 
 
@@ -277,36 +336,39 @@ async def deferred(session: AsyncSession) -> AsyncIterator[None]:
     writer of that chain (a colleague signing in, an invoice being finalized) waits for the
     whole unit of work. Events recorded in a savepoint that is rolled back are dropped with it;
     if the block raises, none is written (the caller's transaction is failing anyway). Nested
-    blocks belong to the outermost one."""
+    blocks belong to the outermost one. ``record()`` returns, inside the block, the event as
+    recorded: its ``seq`` and hashes are given to the row written at the end."""
     if _deferred_events(session) is not None:
         yield
         return
-    pending: _Pending = []
+    pending = _DeferredEvents()
     session.sync_session.info[_DEFERRED] = pending
     try:
         yield
     finally:
         session.sync_session.info.pop(_DEFERRED, None)
-    for company_id in dict.fromkeys(event.company_id for _recorded_in, event in pending):
-        assert company_id is not None  # only a company's own chain is deferred
+    recorded = [values for _recorded_in, values in pending.recorded]
+    del pending
+    for company_id in dict.fromkeys(values[0] for values in recorded):
         with tenancy.company_scope(session, company_id):
             head = await chain_head(session, chain_key_for(company_id), company_id)
-            for _recorded_in, event in pending:
-                if event.company_id == company_id:
+            mine = [values for values in recorded if values[0] == company_id]
+            for first in range(0, len(mine), _WRITE_CHUNK):
+                # Flushed chunk by chunk: written rows leave memory (the session keeps them
+                # only weakly) before the next chunk is built.
+                events = [_DeferredEvents.event(v) for v in mine[first : first + _WRITE_CHUNK]]
+                for event in events:
+                    event.id = uuid.uuid4()
                     _link(head, event)
-                    session.add(event)
-            await session.flush()
+                session.add_all(events)
+                await session.flush()
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
-    pending: _Pending | None = session.info.get(_DEFERRED)
-    if pending:
-        pending[:] = [
-            (recorded_in, event)
-            for recorded_in, event in pending
-            if not _inside(recorded_in, rolled_back)
-        ]
+    pending: _DeferredEvents | None = session.info.get(_DEFERRED)
+    if pending is not None:
+        pending.drop_within(rolled_back)
 
 
 def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
