@@ -217,6 +217,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/inward-invoices/{invoice_id}/hold"): {"reason": "isolation check"},
     ("POST", "/api/v1/inward-invoices/{invoice_id}/reject"): {"reason": "isolation check"},
     ("POST", "/api/v1/inward-invoices/{invoice_id}/mark-paid"): {"reference": "ISO-1"},
+    ("POST", "/api/v1/inward-invoices/{invoice_id}/payments"): {"amount": "1.00"},
     ("POST", "/api/v1/invoices/{invoice_id}/payments"): {
         "amount": "1.00",
         "paid_on": "2026-11-24",

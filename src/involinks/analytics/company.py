@@ -10,9 +10,9 @@ them names a company. Definitions:
   document (BTAE-20, computed with its exchange rate). PAID invoices (settled in full) are left
   out; payments recorded on an invoice still owed (invoicing.payments) reduce it, in AED by the
   invoice's own rate (one row per such partly paid invoice).
-* payables: inward invoices not yet paid (credit notes count negative); PAID and REJECTED ones
-  are owed no more. Inward invoices store no AED figure, so only AED documents have an amount in
-  AED.
+* payables: inward invoices not yet paid, less the payments made on them so far (credit notes
+  count negative); PAID and REJECTED ones are owed no more. Inward invoices store no AED figure,
+  so only AED documents have an amount in AED.
 * overdue: the same documents with a due date before today (UAE).
 * VAT per month or quarter of the issue date: output VAT = VAT in AED (IBT-111) of every issued
   document, credit notes negative (a cancelled invoice still counts in its period; its credit
@@ -46,7 +46,11 @@ from involinks.audit.models import AuditEvent
 from involinks.core import tenancy
 from involinks.invoicing.models import AED, ISSUED_STATUSES, Invoice, InvoiceKind, InvoiceStatus
 from involinks.invoicing.payments import InvoicePayment
-from involinks.payables.inward_invoices.models import InwardInvoice, InwardInvoiceStatus
+from involinks.payables.inward_invoices.models import (
+    InwardInvoice,
+    InwardInvoiceStatus,
+    InwardPayment,
+)
 from involinks.payables.matching.engine import MatchStatus
 
 _ZERO = Decimal("0.00")
@@ -212,6 +216,17 @@ async def payables(session: AsyncSession, *, today: date) -> tuple[AmountSummary
         totals.add(
             "overdue", currency, late_n, late_amount, late_amount if currency == AED else None
         )
+    # Part payments on invoices still owed (the one that settles an invoice makes it PAID).
+    part_paid = await session.execute(
+        sa.select(InwardInvoice.currency, InwardInvoice.due_date, sa.func.sum(InwardPayment.amount))
+        .join(InwardInvoice, InwardPayment.inward_invoice_id == InwardInvoice.id)
+        .where(*conditions)
+        .group_by(InwardInvoice.currency, InwardInvoice.due_date)
+    )
+    for currency, due_date, paid in part_paid:
+        totals.add("all", currency, 0, -paid, -paid if currency == AED else None)
+        if due_date is not None and due_date < today:
+            totals.add("overdue", currency, 0, -paid, -paid if currency == AED else None)
     return (
         totals.summary("all", aed_known=lambda currency: currency == AED),
         totals.summary("overdue", aed_known=lambda currency: currency == AED),

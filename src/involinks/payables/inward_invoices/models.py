@@ -191,3 +191,22 @@ class InwardInvoiceEvent(IdMixin, CompanyScoped, Base):
     note: Mapped[str | None] = mapped_column(sa.Text)
 
     inward_invoice: Mapped[InwardInvoice] = relationship(back_populates="events", lazy="raise")
+
+
+class InwardPayment(IdMixin, CompanyScoped, Base):
+    """A payment the company made on a supplier's invoice ready to pay, in the invoice's
+    currency. The payments add up to at most the payable amount (IBT-115); the one that makes
+    them equal settles the invoice (PAID)."""
+
+    __tablename__ = "inward_invoice_payments"
+
+    inward_invoice_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("inward_invoices.id", ondelete="RESTRICT"), index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Amount())
+    paid_on: Mapped[date] = mapped_column(sa.Date)
+    reference: Mapped[str | None] = mapped_column(sa.String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

@@ -27,6 +27,8 @@ from involinks.payables.inward_invoices.schemas import (
     InwardInvoiceListItem,
     InwardInvoiceRead,
     InwardInvoiceUploadRead,
+    InwardPaymentIn,
+    InwardPaymentRead,
     MarkPaidIn,
     NoteIn,
     ReasonIn,
@@ -72,6 +74,13 @@ async def to_read(session: DbSession, invoice: InwardInvoice) -> InwardInvoiceRe
     current = await matching_service.current_match(session, invoice.id)
     if current is not None:
         read.match = matching_service.match_read(current)
+    payments = await workflow.payments_of(session, invoice)
+    read.payments = [InwardPaymentRead.model_validate(payment) for payment in payments]
+    read.paid_amount = sum((payment.amount for payment in payments), Decimal("0.00"))
+    settled = invoice.status in (InwardInvoiceStatus.PAID, InwardInvoiceStatus.REJECTED)
+    read.outstanding_amount = (
+        Decimal("0.00") if settled else invoice.payable_amount - read.paid_amount
+    )
     return read
 
 
@@ -277,6 +286,45 @@ async def reject_inward_invoice(
         invoice_id,
         lambda invoice: workflow.reject(session, invoice, reason=data.reason, actor=user),
     )
+
+
+@router.post(
+    "/{invoice_id}/payments",
+    response_model=InwardInvoiceRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {"description": "The invoice is not ready to pay, or is a credit note"},
+        422: {"description": "More than is still owed"},
+    },
+)
+async def record_inward_invoice_payment(
+    invoice_id: uuid.UUID, data: InwardPaymentIn, user: CanManageAP, session: DbSession
+) -> InwardInvoiceRead:
+    """Record a payment made on a ready-to-pay invoice, part or whole; the one that pays what
+    is still owed settles it (PAID; over Peppol the supplier is told, PD). Answers with the
+    invoice, its payments and what is still owed."""
+    return await _review(
+        session,
+        invoice_id,
+        lambda invoice: workflow.record_payment(
+            session,
+            invoice,
+            amount=data.amount,
+            paid_on=data.paid_on or uae_today(utcnow()),
+            reference=data.reference,
+            actor=user,
+        ),
+    )
+
+
+@router.get("/{invoice_id}/payments", response_model=list[InwardPaymentRead])
+async def list_inward_invoice_payments(
+    invoice_id: uuid.UUID, _user: CanReadAP, session: DbSession
+) -> list[InwardPaymentRead]:
+    invoice = await service.get_invoice(session, invoice_id)
+    return [
+        InwardPaymentRead.model_validate(p) for p in await workflow.payments_of(session, invoice)
+    ]
 
 
 @router.post("/{invoice_id}/mark-paid", response_model=InwardInvoiceRead)

@@ -91,6 +91,23 @@ class MarkPaidIn(InputSchema):
     reference: str | None = Field(default=None, max_length=200)
 
 
+class InwardPaymentIn(InputSchema):
+    """A payment made on the invoice, part or whole, in its currency."""
+
+    amount: Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
+    paid_on: date | None = None  # today (UAE) when left out
+    reference: str | None = Field(default=None, max_length=200)
+
+
+class InwardPaymentRead(Schema):
+    id: uuid.UUID
+    amount: Money
+    paid_on: date
+    reference: str | None
+    recorded_at: datetime
+    recorded_by_id: uuid.UUID | None
+
+
 class InwardInvoiceLineRead(Schema):
     id: uuid.UUID
     position: int
@@ -163,6 +180,11 @@ class InwardInvoiceRead(InwardInvoiceListItem):
     lines: list[InwardInvoiceLineRead]
     events: list[InwardInvoiceEventRead]
     match: InvoiceMatchRead | None = None
+    # What was paid so far (oldest first), and what is still owed: nothing once the invoice is
+    # paid or rejected.
+    payments: list[InwardPaymentRead] = []
+    paid_amount: Money = Decimal("0.00")
+    outstanding_amount: Money = Decimal("0.00")
 
 
 class ValidationIssueRead(Schema):

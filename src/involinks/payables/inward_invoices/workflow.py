@@ -11,7 +11,10 @@
     accept:           READY_TO_PAY stays READY_TO_PAY (the buyer's "accepted" for the supplier)
     reject:           RECEIVED / NEEDS_REVIEW / ON_HOLD / DISPUTED -> REJECTED (final; its consumed
                       quantities are released; the supplier must credit it and reissue)
-    mark paid:        READY_TO_PAY -> PAID (final)
+    pay (in parts):   READY_TO_PAY stays READY_TO_PAY while something is still owed; the payment
+                      that settles the payable amount makes it PAID (an invoice, not a credit note)
+    mark paid:        READY_TO_PAY -> PAID (final); on an invoice, what was still owed is
+                      recorded as its last payment
 
 Anything else is a 409. Each action is kept in the invoice history and the audit log. An invoice
 received over Peppol gets the buyer's answer back as a Peppol Invoice Response (AP accepted,
@@ -20,15 +23,22 @@ RE rejected with the reason, PD paid; ``peppol.responses``), sent by a job after
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from involinks.auth.models import User
 from involinks.core.types import utcnow
-from involinks.errors import Conflict
+from involinks.errors import Conflict, Unprocessable
 from involinks.payables.inward_invoices import history
-from involinks.payables.inward_invoices.models import InwardInvoice, InwardInvoiceStatus
+from involinks.payables.inward_invoices.models import (
+    InwardInvoice,
+    InwardInvoiceStatus,
+    InwardPayment,
+)
 from involinks.payables.matching import service as matching_service
 from involinks.payables.matching.engine import MatchStatus
 from involinks.payables.matching.models import InvoiceMatch
@@ -185,6 +195,87 @@ async def reject(
     return invoice
 
 
+async def payments_of(session: AsyncSession, invoice: InwardInvoice) -> list[InwardPayment]:
+    """The payments recorded on the invoice, oldest first."""
+    return list(
+        await session.scalars(
+            sa.select(InwardPayment)
+            .where(InwardPayment.inward_invoice_id == invoice.id)
+            .order_by(InwardPayment.paid_on, InwardPayment.recorded_at)
+        )
+    )
+
+
+async def paid_so_far(session: AsyncSession, invoice: InwardInvoice) -> Decimal:
+    """What the payments recorded on the invoice add up to."""
+    total = await session.scalar(
+        sa.select(sa.func.sum(InwardPayment.amount)).where(
+            InwardPayment.inward_invoice_id == invoice.id
+        )
+    )
+    return total if total is not None else Decimal("0.00")
+
+
+async def record_payment(
+    session: AsyncSession,
+    invoice: InwardInvoice,
+    *,
+    amount: Decimal,
+    paid_on: date,
+    reference: str | None,
+    actor: User,
+) -> InwardPayment:
+    """A payment on an invoice ready to pay (locked by the caller); the one that pays what is
+    still owed settles it (PAID, and the supplier is told over Peppol)."""
+    if amount <= 0:
+        raise Unprocessable(
+            "A payment must be more than zero.", details=[{"field": "amount", "message": "> 0"}]
+        )
+    if invoice.status not in PAYABLE:
+        raise _refuse(invoice, "paid", " Only an invoice ready to pay is paid.")
+    if invoice.is_credit_note:
+        raise InvalidInvoiceAction(
+            f"Credit note {invoice.invoice_number} is not paid in parts: mark it paid once the "
+            "supplier has refunded or offset it."
+        )
+    owed = invoice.payable_amount - await paid_so_far(session, invoice)
+    if amount > owed:
+        raise Unprocessable(
+            f"The payment of {invoice.currency} {amount} is more than the {invoice.currency} "
+            f"{owed} still owed on invoice {invoice.invoice_number}.",
+            details=[{"field": "amount", "message": f"at most {owed}"}],
+        )
+    payment = InwardPayment(
+        id=uuid.uuid4(),
+        company_id=invoice.company_id,
+        inward_invoice_id=invoice.id,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_at=utcnow(),
+        recorded_by_id=actor.id,
+    )
+    session.add(payment)
+    if amount == owed:
+        await _settle(session, invoice, paid_on=paid_on, reference=reference, actor=actor)
+        return payment
+    await history.record(
+        session,
+        invoice,
+        "payment_recorded",
+        actor=actor,
+        from_status=invoice.status,
+        note=_paid_note(invoice, amount, paid_on, reference) + f"; {owed - amount} still owed",
+        details={
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+            "reference": reference,
+            "still_owed": str(owed - amount),
+        },
+    )
+    return payment
+
+
 async def mark_paid(
     session: AsyncSession,
     invoice: InwardInvoice,
@@ -195,6 +286,31 @@ async def mark_paid(
 ) -> InwardInvoice:
     if invoice.status not in PAYABLE:
         raise _refuse(invoice, "marked paid", " Only an invoice ready to pay is paid.")
+    if not invoice.is_credit_note:
+        # What is still owed is its last payment: the payments add up to the payable amount.
+        owed = invoice.payable_amount - await paid_so_far(session, invoice)
+        if owed > 0:
+            await record_payment(
+                session, invoice, amount=owed, paid_on=paid_on, reference=reference, actor=actor
+            )
+            return invoice
+    await _settle(session, invoice, paid_on=paid_on, reference=reference, actor=actor)
+    return invoice
+
+
+def _paid_note(invoice: InwardInvoice, amount: Decimal, paid_on: date, ref: str | None) -> str:
+    note = f"{invoice.currency} {amount} paid on {paid_on.isoformat()}"
+    return note + (f", reference {ref}" if ref else "")
+
+
+async def _settle(
+    session: AsyncSession,
+    invoice: InwardInvoice,
+    *,
+    paid_on: date,
+    reference: str | None,
+    actor: User,
+) -> None:
     previous = invoice.status
     invoice.status = St.PAID
     invoice.status_reason = None
@@ -213,4 +329,3 @@ async def mark_paid(
         },
     )
     await _answer(session, invoice, ResponseCode.PAID, actor=actor)
-    return invoice
