@@ -382,6 +382,31 @@ def test_a_price_variance_is_highlighted_and_approved(
     expect(page.get_by_test_id("approve-variance")).to_have_count(0)
     stored = buyer.get(f"/inward-invoices/{invoice['id']}")
     assert stored["variance_approval_note"] == "Fuel surcharge agreed by phone"
+
+    # Paid in two parts: the first leaves the rest owed, the second (the amount the form
+    # offers: what is still owed) settles it.
+    payable = Decimal(stored["payable_amount"])
+    page.get_by_test_id("mark-paid").click()
+    form = page.get_by_test_id("mark-paid-form")
+    amount = form.get_by_test_id("payment-amount")
+    expect(amount).to_have_value(stored["outstanding_amount"])
+    amount.fill(str(payable + 1))
+    form.get_by_test_id("confirm-mark-paid").click()
+    expect(form).to_contain_text(text("en", "payables.actions.payments.tooMuch"))
+    amount.fill("300.00")
+    form.get_by_label(text("en", "payables.actions.mark-paid.reference")).fill("TT-1")
+    form.get_by_test_id("confirm-mark-paid").click()
+    expect(page.get_by_test_id("inward-payments").locator("tr")).to_have_count(1)
+    expect(page.get_by_test_id("inward-status")).to_have_attribute("data-status", "READY_TO_PAY")
+    expect(page.get_by_test_id("total-outstanding")).to_contain_text(f"{payable - 300:,.2f}")
+    page.get_by_test_id("mark-paid").click()
+    rest = page.get_by_test_id("mark-paid-form").get_by_test_id("payment-amount")
+    expect(rest).to_have_value(f"{payable - 300:.2f}")
+    page.get_by_test_id("mark-paid-form").get_by_test_id("confirm-mark-paid").click()
+    expect(page.get_by_test_id("inward-status")).to_have_attribute("data-status", "PAID")
+    expect(page.get_by_test_id("inward-payments").locator("tr")).to_have_count(2)
+    paid = buyer.get(f"/inward-invoices/{invoice['id']}")
+    assert [p["amount"] for p in paid["payments"]] == ["300.00", f"{payable - 300:.2f}"]
     assert page_problems.errors == []
 
 

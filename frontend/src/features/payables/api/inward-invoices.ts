@@ -81,7 +81,8 @@ export type InwardAction =
   | { kind: 'match' }
   | { kind: 'accept' }
   | { kind: 'reject'; reason: string }
-  | { kind: 'mark-paid'; paid_on: string | null; reference: string | null };
+  | { kind: 'mark-paid'; paid_on: string | null; reference: string | null }
+  | { kind: 'payments'; amount: string; paid_on: string | null; reference: string | null };
 
 /** The review actions; a 409 says why the invoice's status does not allow one. */
 export async function runInwardAction(id: string, action: InwardAction): Promise<unknown> {
@@ -97,6 +98,12 @@ export async function runInwardAction(id: string, action: InwardAction): Promise
       return api<InwardInvoice>(path, {
         method: 'POST',
         json: { paid_on: action.paid_on, reference: action.reference },
+      });
+    case 'payments':
+      // A payment, part or whole; the one that pays what is still owed settles the invoice.
+      return api<InwardInvoice>(path, {
+        method: 'POST',
+        json: { amount: action.amount, paid_on: action.paid_on, reference: action.reference },
       });
     case 'accept':
     case 'release':

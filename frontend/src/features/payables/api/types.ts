@@ -289,6 +289,18 @@ export type InwardInvoice = InwardInvoiceListItem & {
   lines: InwardInvoiceLine[];
   events: InwardInvoiceEvent[];
   match: InvoiceMatch | null;
+  /** Payments made so far, oldest first; outstanding is nothing once paid or rejected. */
+  payments: InwardPayment[];
+  paid_amount: string;
+  outstanding_amount: string;
+};
+
+export type InwardPayment = {
+  id: string;
+  amount: string;
+  paid_on: string;
+  reference: string | null;
+  recorded_at: string;
 };
 
 export type InwardInvoiceLineInput = {

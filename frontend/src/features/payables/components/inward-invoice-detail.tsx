@@ -363,12 +363,22 @@ export function InwardInvoiceDetail({ invoice }: { invoice: InwardInvoice }) {
               <Stack gap={4}>
                 {(
                   [
-                    ['payables.orders.net', invoice.net_amount],
-                    ['payables.orders.tax', invoice.tax_amount],
-                    ['payables.inward.payable', invoice.payable_amount],
+                    ['payables.orders.net', invoice.net_amount, 'net'],
+                    ['payables.orders.tax', invoice.tax_amount, 'tax'],
+                    ['payables.inward.payable', invoice.payable_amount, 'payable'],
+                    ...(invoice.payments.length > 0
+                      ? ([
+                          ['payables.inward.paid', invoice.paid_amount, 'paid'],
+                          [
+                            'payables.inward.outstanding',
+                            invoice.outstanding_amount,
+                            'outstanding',
+                          ],
+                        ] as const)
+                      : []),
                   ] as const
-                ).map(([label, amount]) => (
-                  <Group key={label} justify="space-between">
+                ).map(([label, amount, key]) => (
+                  <Group key={label} justify="space-between" data-testid={`total-${key}`}>
                     <Text size="sm">{t(label)}</Text>
                     <Text size="sm" ff="monospace">
                       {formatMoney(amount, invoice.currency, language)}
@@ -377,6 +387,28 @@ export function InwardInvoiceDetail({ invoice }: { invoice: InwardInvoice }) {
                 ))}
               </Stack>
             </Paper>
+            {invoice.payments.length > 0 && (
+              <Paper withBorder radius="md" p="md">
+                <Title order={2} size="h5" mb="sm">
+                  {t('payables.inward.payments')}
+                </Title>
+                <Table verticalSpacing={4} data-testid="inward-payments">
+                  <Table.Tbody>
+                    {invoice.payments.map((payment) => (
+                      <Table.Tr key={payment.id}>
+                        <Table.Td>{formatDate(payment.paid_on, language)}</Table.Td>
+                        <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                          {payment.reference ?? ''}
+                        </Table.Td>
+                        <Table.Td ta="end" ff="monospace">
+                          {formatMoney(payment.amount, invoice.currency, language)}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Paper>
+            )}
             <Paper withBorder radius="md" p="md">
               <Title order={2} size="h5" mb="sm">
                 {t('payables.inward.history')}
@@ -415,7 +447,11 @@ export function InwardInvoiceDetail({ invoice }: { invoice: InwardInvoice }) {
         error={action.error}
       />
       <MarkPaidModal
+        // A fresh form (amount: what is still owed) after each payment changes it.
+        key={`${invoice.status}:${invoice.outstanding_amount}`}
         opened={payingOpen}
+        outstanding={invoice.document_kind === 'CreditNote' ? null : invoice.outstanding_amount}
+        currency={invoice.currency}
         onClose={() => {
           setPayingOpen(false);
           action.reset();
