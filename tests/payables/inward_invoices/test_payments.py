@@ -39,6 +39,7 @@ async def test_an_invoice_is_paid_in_parts_and_the_last_part_settles_it(api: Api
     # More than is still owed: refused, saying how much is.
     body = error(await api.post(payments, {"amount": str(payable)}), 422)
     assert f"{payable - 100} still owed" in body["message"]
+    assert body["code"] == "payment_exceeds_outstanding"
     error(await api.post(payments, {"amount": "0"}), 422)
     error(await api.post(payments, {"amount": "-5"}), 422)
 

@@ -243,6 +243,7 @@ async def record_payment(
         raise Unprocessable(
             f"The payment of {invoice.currency} {amount} is more than the {invoice.currency} "
             f"{owed} still owed on invoice {invoice.invoice_number}.",
+            code="payment_exceeds_outstanding",  # as a payment received on our own invoice
             details=[{"field": "amount", "message": f"at most {owed}"}],
         )
     payment = InwardPayment(
