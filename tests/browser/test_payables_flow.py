@@ -399,6 +399,11 @@ def test_a_price_variance_is_highlighted_and_approved(
     expect(page.get_by_test_id("inward-payments").locator("tr")).to_have_count(1)
     expect(page.get_by_test_id("inward-status")).to_have_attribute("data-status", "READY_TO_PAY")
     expect(page.get_by_test_id("total-outstanding")).to_contain_text(f"{payable - 300:,.2f}")
+    # The inbox says what is still owed on it.
+    page.goto("/payables")
+    row = page.get_by_test_id("inbox-row").filter(has_text=invoice["invoice_number"])
+    expect(row.get_by_test_id("inbox-outstanding")).to_contain_text(f"{payable - 300:,.2f}")
+    page.goto(f"/payables/{invoice['id']}")
     page.get_by_test_id("mark-paid").click()
     rest = page.get_by_test_id("mark-paid-form").get_by_test_id("payment-amount")
     expect(rest).to_have_value(f"{payable - 300:.2f}")

@@ -32,6 +32,12 @@ async def test_an_invoice_is_paid_in_parts_and_the_last_part_settles_it(api: Api
         Decimal("100.00"),
         payable - 100,
     )
+    inbox = await api.get(URL, status="READY_TO_PAY")
+    listed_first = next(i for i in inbox["items"] if i["id"] == invoice["id"])
+    assert (listed_first["paid_amount"], Decimal(listed_first["outstanding_amount"])) == (
+        "100.00",
+        payable - 100,
+    )
     last_event = first["events"][-1]
     assert last_event["action"] == "payment_recorded"
     assert f"{payable - 100} still owed" in last_event["note"]

@@ -77,10 +77,7 @@ async def to_read(session: DbSession, invoice: InwardInvoice) -> InwardInvoiceRe
     payments = await workflow.payments_of(session, invoice)
     read.payments = [InwardPaymentRead.model_validate(payment) for payment in payments]
     read.paid_amount = sum((payment.amount for payment in payments), Decimal("0.00"))
-    settled = invoice.status in (InwardInvoiceStatus.PAID, InwardInvoiceStatus.REJECTED)
-    read.outstanding_amount = (
-        Decimal("0.00") if settled else invoice.payable_amount - read.paid_amount
-    )
+    read.outstanding_amount = workflow.outstanding(invoice, read.paid_amount)
     return read
 
 
@@ -123,8 +120,15 @@ async def list_inward_invoices(
     rows, total = await inbox.list_invoices(
         session, filters, sort=sort, page=page, page_size=page_size
     )
+    paid = await workflow.paid_by_invoice(session, rows)
+    items = []
+    for row in rows:
+        item = InwardInvoiceListItem.model_validate(row)
+        item.paid_amount = paid.get(row.id, Decimal("0.00"))
+        item.outstanding_amount = workflow.outstanding(row, item.paid_amount)
+        items.append(item)
     return Page[InwardInvoiceListItem](
-        items=[InwardInvoiceListItem.model_validate(row) for row in rows],
+        items=items,
         total=total,
         page=page,
         page_size=page_size,

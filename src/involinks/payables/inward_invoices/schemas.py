@@ -158,6 +158,10 @@ class InwardInvoiceListItem(Schema):
     order_reference: str | None
     variance_amount: Money | None
     received_at: datetime
+    # What the payments made so far add up to, and what is still owed (nothing once the invoice
+    # is paid or rejected).
+    paid_amount: Money = Decimal("0.00")
+    outstanding_amount: Money = Decimal("0.00")
 
 
 class InwardInvoiceRead(InwardInvoiceListItem):
@@ -180,11 +184,7 @@ class InwardInvoiceRead(InwardInvoiceListItem):
     lines: list[InwardInvoiceLineRead]
     events: list[InwardInvoiceEventRead]
     match: InvoiceMatchRead | None = None
-    # What was paid so far (oldest first), and what is still owed: nothing once the invoice is
-    # paid or rejected.
-    payments: list[InwardPaymentRead] = []
-    paid_amount: Money = Decimal("0.00")
-    outstanding_amount: Money = Decimal("0.00")
+    payments: list[InwardPaymentRead] = []  # oldest first
 
 
 class ValidationIssueRead(Schema):

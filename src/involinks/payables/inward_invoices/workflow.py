@@ -24,6 +24,7 @@ RE rejected with the reason, PD paid; ``peppol.responses``), sent by a job after
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -204,6 +205,27 @@ async def payments_of(session: AsyncSession, invoice: InwardInvoice) -> list[Inw
             .order_by(InwardPayment.paid_on, InwardPayment.recorded_at)
         )
     )
+
+
+async def paid_by_invoice(
+    session: AsyncSession, invoices: Sequence[InwardInvoice]
+) -> dict[uuid.UUID, Decimal]:
+    """What the payments on each of the invoices add up to (one query for a whole page)."""
+    if not invoices:
+        return {}
+    rows = await session.execute(
+        sa.select(InwardPayment.inward_invoice_id, sa.func.sum(InwardPayment.amount))
+        .where(InwardPayment.inward_invoice_id.in_([invoice.id for invoice in invoices]))
+        .group_by(InwardPayment.inward_invoice_id)
+    )
+    return dict(rows.all())
+
+
+def outstanding(invoice: InwardInvoice, paid: Decimal) -> Decimal:
+    """What is still owed on the invoice, given what was paid: nothing once settled."""
+    if invoice.status in (St.PAID, St.REJECTED):
+        return Decimal("0.00")
+    return invoice.payable_amount - paid
 
 
 async def paid_so_far(session: AsyncSession, invoice: InwardInvoice) -> Decimal:

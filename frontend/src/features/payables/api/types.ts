@@ -185,6 +185,9 @@ export type InwardInvoiceListItem = {
   order_reference: string | null;
   variance_amount: string | null;
   received_at: string;
+  /** What the payments so far add up to, and what is still owed (nothing once paid). */
+  paid_amount: string;
+  outstanding_amount: string;
 };
 
 export type InwardInvoiceLine = {
@@ -289,10 +292,8 @@ export type InwardInvoice = InwardInvoiceListItem & {
   lines: InwardInvoiceLine[];
   events: InwardInvoiceEvent[];
   match: InvoiceMatch | null;
-  /** Payments made so far, oldest first; outstanding is nothing once paid or rejected. */
+  /** Payments made so far, oldest first. */
   payments: InwardPayment[];
-  paid_amount: string;
-  outstanding_amount: string;
 };
 
 export type InwardPayment = {

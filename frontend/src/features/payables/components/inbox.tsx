@@ -218,6 +218,17 @@ export function Inbox() {
                   </Table.Td>
                   <Table.Td ta="end" ff="monospace">
                     {formatMoney(invoice.payable_amount, invoice.currency, language)}
+                    {invoice.status !== 'PAID' && Number(invoice.paid_amount) > 0 && (
+                      <Text size="xs" c="dimmed" data-testid="inbox-outstanding">
+                        {t('payables.inbox.stillOwed', {
+                          amount: formatMoney(
+                            invoice.outstanding_amount,
+                            invoice.currency,
+                            language,
+                          ),
+                        })}
+                      </Text>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}
