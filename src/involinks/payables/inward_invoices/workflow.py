@@ -230,12 +230,7 @@ def outstanding(invoice: InwardInvoice, paid: Decimal) -> Decimal:
 
 async def paid_so_far(session: AsyncSession, invoice: InwardInvoice) -> Decimal:
     """What the payments recorded on the invoice add up to."""
-    total = await session.scalar(
-        sa.select(sa.func.sum(InwardPayment.amount)).where(
-            InwardPayment.inward_invoice_id == invoice.id
-        )
-    )
-    return total if total is not None else Decimal("0.00")
+    return (await paid_by_invoice(session, [invoice])).get(invoice.id, Decimal("0.00"))
 
 
 async def record_payment(
