@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,10 +16,16 @@ from involinks.auth.models import User
 from involinks.auth.permissions import Role
 from involinks.companies.models import Company
 from involinks.config import Settings
+from involinks.core import tenancy
+from involinks.customers.models import Customer
 from involinks.jobs import queue as job_queue
 from tests.factories import auth_headers, create_company, create_user
+from tests.imports.helpers import CUSTOMER_HEADER, csv_bytes, customer_row
 
 URL = "/api/v1/imports"
+#: Rows of the customer file the background-run tests upload: more than ``small_files`` lets
+#: run in the request.
+ROWS = 12
 
 
 @dataclass
@@ -76,3 +83,13 @@ def small_files(app: FastAPI) -> Iterator[Settings]:
     app.state.settings = original.model_copy(update={"import_background_rows": 5})
     yield app.state.settings
     app.state.settings = original
+
+
+def customers_file(rows: int = ROWS) -> bytes:
+    """A valid customer CSV of ``rows`` rows (the same rows for the same count)."""
+    return csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(rows)])
+
+
+async def count_customers(session: AsyncSession, tenant: Tenant) -> int:
+    with tenancy.company_scope(session, tenant.company.id):
+        return int((await session.execute(sa.select(sa.func.count(Customer.id)))).scalar_one())

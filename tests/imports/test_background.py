@@ -8,20 +8,23 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from involinks.config import Settings
-from involinks.core import tenancy
-from involinks.customers.models import Customer
 from involinks.imports import service
 from involinks.imports.models import ImportJob
 from involinks.jobs.registry import get_task
 from involinks.storage import store_for
-from tests.imports.conftest import URL, Tenant, body, upload
+from tests.imports.conftest import (
+    ROWS,
+    URL,
+    Tenant,
+    body,
+    count_customers,
+    customers_file,
+    upload,
+)
 from tests.imports.helpers import CUSTOMER_HEADER, csv_bytes, customer_row
-
-ROWS = 12
 
 
 def sessions_on(
@@ -68,11 +71,6 @@ async def run_and_poll(
     return snapshots
 
 
-async def count_customers(session: AsyncSession, tenant: Tenant) -> int:
-    tenancy.bind_company(session, tenant.company.id)
-    return int((await session.execute(sa.select(sa.func.count(Customer.id)))).scalar_one())
-
-
 def test_the_job_is_registered() -> None:
     assert get_task("imports.run").name == "imports.run"
 
@@ -85,7 +83,7 @@ async def test_progress_is_visible_while_the_job_runs(
     small_files: Settings,
     sent_jobs: list[tuple[str, dict[str, Any]]],
 ) -> None:
-    data = csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(ROWS)])
+    data = customers_file()
     queued = body(await upload(client, tenant, "customers", data), 202)
     assert (queued["status"], queued["rows_total"], queued["rows_done"]) == ("queued", ROWS, 0)
     # Sent after the request committed, with the id only.

@@ -20,16 +20,22 @@ from involinks.audit.models import AuditEvent
 from involinks.config import Settings
 from involinks.core import tenancy
 from involinks.core.types import utcnow
-from involinks.customers.models import Customer
 from involinks.imports import service, sweep
 from involinks.imports.common import FileFormat, ImportKind
 from involinks.imports.models import ImportJob, ImportStatus
 from involinks.storage import store_for
-from tests.imports.conftest import URL, Tenant, body, make_tenant, upload
-from tests.imports.helpers import CUSTOMER_HEADER, csv_bytes, customer_row
+from tests.imports.conftest import (
+    ROWS,
+    URL,
+    Tenant,
+    body,
+    count_customers,
+    customers_file,
+    make_tenant,
+    upload,
+)
 from tests.imports.test_background import sessions_on
 
-ROWS = 12
 ACTIVE = [ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING]
 FINISHED = [ImportStatus.SUCCEEDED, ImportStatus.PARTIAL, ImportStatus.FAILED]
 
@@ -100,11 +106,6 @@ async def interrupted_events(session: AsyncSession, import_id: uuid.UUID) -> lis
             )
         )
     return list(events.scalars())
-
-
-async def count_customers(session: AsyncSession, tenant: Tenant) -> int:
-    with tenancy.company_scope(session, tenant.company.id):
-        return int((await session.execute(sa.select(sa.func.count(Customer.id)))).scalar_one())
 
 
 # --- the sweep itself ------------------------------------------------------------------------
@@ -215,7 +216,7 @@ async def test_updated_at_moves_with_every_commit_of_a_run(
     sent_jobs: list[tuple[str, dict[str, Any]]],
 ) -> None:
     """The rule's premise, on both databases: each commit of a run stamps updated_at."""
-    data = csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(ROWS)])
+    data = customers_file()
     queued = body(await upload(client, tenant, "customers", data), 202)
     stamps = [(await state(db_session, queued["id"])).updated_at]
 
@@ -250,7 +251,7 @@ async def test_a_live_run_swept_meanwhile_stops_without_writing(
     sent_jobs: list[tuple[str, dict[str, Any]]],
     stage: ImportStatus,
 ) -> None:
-    data = csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(ROWS)])
+    data = customers_file()
     queued = body(await upload(client, tenant, "customers", data), 202)
     progress: list[ImportStatus] = []
 
@@ -288,7 +289,7 @@ async def test_a_write_pass_shows_its_run_alive_on_postgresql(
     stamped meanwhile from another session. SQLite needs no such beat (and allows none): the
     pass holds the write lock until it commits, so no sweep runs meanwhile."""
     postgres = db_connection.dialect.name == "postgresql"
-    data = csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(ROWS)])
+    data = customers_file()
     queued = body(await upload(client, tenant, "customers", data), 202)
     plain = sessions_on(db_connection)
     opened: list[str] = []
@@ -378,7 +379,7 @@ async def test_an_identical_upload_after_an_interrupted_run_starts_a_new_one(
     sent_jobs: list[tuple[str, dict[str, Any]]],
     status: ImportStatus,
 ) -> None:
-    data = csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(ROWS)])
+    data = customers_file()
     first = body(await upload(client, tenant, "customers", data), 202)
     # While the run may be alive, the same file is answered with it.
     assert body(await upload(client, tenant, "customers", data), 200)["id"] == first["id"]
@@ -413,7 +414,7 @@ async def test_an_identical_upload_after_an_imported_and_an_interrupted_run_gets
     small_files: Settings,
     sent_jobs: list[tuple[str, dict[str, Any]]],
 ) -> None:
-    data = csv_bytes(CUSTOMER_HEADER, [customer_row(n) for n in range(ROWS)])
+    data = customers_file()
     imported = body(await upload(client, tenant, "customers", data), 202)
     await service.run_job(
         sessions_on(db_connection),
