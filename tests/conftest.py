@@ -74,6 +74,21 @@ async def _pg_admin(url: str, statement: str) -> None:
         await conn.close()
 
 
+@pytest.fixture
+def audit_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No audit events written: for tests on committed data, which clean up after themselves,
+    while audit rows are append-only and would outlive the clean-up (and the company they
+    name). The events themselves are tested on rolled-back data."""
+    from involinks.audit import service as audit_service
+    from involinks.invoicing import service as invoicing_service
+
+    async def no_audit(*_args: object, **_kwargs: object) -> None:
+        return None
+
+    monkeypatch.setattr(invoicing_service, "_audit_recorder", lambda: None)
+    monkeypatch.setattr(audit_service, "record", no_audit)
+
+
 @pytest.fixture(autouse=True)
 def dispatched_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
     """Jobs are recorded, not run: a job would open its own connection to the configured database,

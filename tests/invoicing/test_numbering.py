@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from involinks.audit import service as audit_service
 from involinks.auth.models import User
 from involinks.auth.permissions import Role
 from involinks.companies.models import Company
@@ -122,17 +121,9 @@ Committed = tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]
 
 
 @pytest.fixture
-async def committed_company(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Committed]:
-    """A company with a user and 32 drafts, committed for real; everything removed afterwards."""
-    # Only numbering is under test; audit rows are append-only and would outlive the cleanup.
-    monkeypatch.setattr(invoicing_service, "_audit_recorder", lambda: None)
-
-    async def _no_audit(*_args: object, **_kwargs: object) -> None:
-        return None
-
-    monkeypatch.setattr(audit_service, "record", _no_audit)
+async def committed_company(settings: Settings, audit_off: None) -> AsyncIterator[Committed]:
+    """A company with a user and 32 drafts, committed for real; everything removed afterwards
+    (only numbering is under test: no audit rows, which would outlive the clean-up)."""
     engine = create_engine(settings.database_url)
     maker = create_sessionmaker(engine)
     async with maker() as session:

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from involinks.audit import service as audit_service
 from involinks.auth.models import User
 from involinks.auth.permissions import Role
 from involinks.companies.models import Company
@@ -39,14 +38,7 @@ Committed = tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]
 
 
 @pytest.fixture
-async def committed_company(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Committed]:
-    async def no_audit(*_args: Any, **_kwargs: Any) -> None:
-        return None
-
-    monkeypatch.setattr(invoicing_service, "_audit_recorder", lambda: None)
-    monkeypatch.setattr(audit_service, "record", no_audit)
+async def committed_company(settings: Settings, audit_off: None) -> AsyncIterator[Committed]:
     engine = create_engine(settings.database_url)
     maker = create_sessionmaker(engine)
     async with maker() as session:

@@ -12,12 +12,10 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from involinks.audit import service as audit_service
 from involinks.auth.models import User
 from involinks.auth.permissions import Role
 from involinks.companies.models import Company
@@ -42,13 +40,7 @@ Committed = tuple[uuid.UUID, uuid.UUID, uuid.UUID]
 
 
 @pytest.fixture
-async def ready_invoice(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Committed]:
-    async def no_audit(*_args: Any, **_kwargs: Any) -> None:
-        return None
-
-    monkeypatch.setattr(audit_service, "record", no_audit)
+async def ready_invoice(settings: Settings, audit_off: None) -> AsyncIterator[Committed]:
     engine = create_engine(settings.database_url)
     maker = create_sessionmaker(engine)
     async with maker() as session:
