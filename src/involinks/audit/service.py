@@ -209,35 +209,22 @@ async def record(
         if not flush:
             raise ValueError("only an event of the bound company's own chain can wait to flush")
         await session.flush()
+    columns: dict[str, Any] = {
+        "company_id": company_id,
+        "chain_key": chain_key,
+        "occurred_at": utcnow(),
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": str(subject_id) if subject_id is not None else None,
+        "ip": ip[:45] if ip else None,
+        "user_agent": user_agent[:300] if user_agent else None,
+        "details": _normalise_details(details),
+    }
     deferring = _deferred_events(session) if own_chain else None
     if deferring is not None:
-        return await deferring.add(
-            session,
-            company_id=company_id,
-            chain_key=chain_key,
-            occurred_at=utcnow(),
-            action=action,
-            actor=actor,
-            subject_type=subject_type,
-            subject_id=str(subject_id) if subject_id is not None else None,
-            ip=ip[:45] if ip else None,
-            user_agent=user_agent[:300] if user_agent else None,
-            details=_normalise_details(details),
-        )
+        return await deferring.add(session, actor=actor, **columns)
     with nullcontext() if own_chain else tenancy.system_scope(session):
-        event = AuditEvent(
-            id=uuid.uuid4(),
-            company_id=company_id,
-            chain_key=chain_key,
-            occurred_at=utcnow(),
-            action=action,
-            **_actor_columns(actor),
-            subject_type=subject_type,
-            subject_id=str(subject_id) if subject_id is not None else None,
-            ip=ip[:45] if ip else None,
-            user_agent=user_agent[:300] if user_agent else None,
-            details=_normalise_details(details),
-        )
+        event = AuditEvent(id=uuid.uuid4(), **_actor_columns(actor), **columns)
         _link(await chain_head(session, chain_key, company_id), event)
         session.add(event)
         if flush:
