@@ -31,7 +31,7 @@ from typing import Any
 from involinks.compliance.validation.resources import SCHEMATRON_DIR
 from involinks.compliance.validation.result import Layer
 
-__all__ = ["RuleSet", "SchematronError", "compile_all", "run", "run_rule_set", "stylesheets"]
+__all__ = ["RuleSet", "SchematronError", "compile_all", "run_rule_set", "stylesheets"]
 
 
 class RuleSet(StrEnum):
@@ -108,14 +108,6 @@ def compile_all() -> None:
     for pairs in _STYLESHEETS.values():
         for _layer, path in pairs:
             _executable(path)
-
-
-def run(path: Path, xml_text: str) -> str:
-    """Run one compiled stylesheet on a serialized document and return the SVRL text."""
-    outcome = _transform_all([path], xml_text)[0]
-    if isinstance(outcome, SchematronError):
-        raise outcome
-    return outcome
 
 
 def run_rule_set(rule_set: RuleSet, xml_text: str) -> list[tuple[Layer, str | SchematronError]]:
