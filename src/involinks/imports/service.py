@@ -656,6 +656,15 @@ async def _run(
         _fail(job, "The user who started the import no longer exists or is inactive.")
         await progress()
         return
+    started_by = user
+
+    async def close(tally: Tally, problem: str | None) -> None:
+        """The run's final state with its audit event, committed together."""
+        await _hold(session, job, then_audit=True)  # before the audit event flushes the run
+        _finish(job, tally, problem)
+        await _audit_finish(session, job, started_by)
+        await progress(held=True)
+
     try:
         if job.storage_key is None:
             raise StorageError("no stored file")
@@ -690,10 +699,7 @@ async def _run(
         return
     job.rows_total = tally.rows_done
     if tally.error_count and not job.skip_invalid:
-        await _hold(session, job, then_audit=True)  # before the audit event flushes the run
-        _finish(job, tally, None)
-        await _audit_finish(session, job, user)
-        await progress(held=True)
+        await close(tally, None)
         return
 
     # Pass 2: write everything in one transaction, committed with the final state.
@@ -702,10 +708,7 @@ async def _run(
     await progress()
     async with _heartbeat(session, sessions, job, heartbeat_every):
         final, problem = await _write_pass(session, job, data, user, settings)
-    await _hold(session, job, then_audit=True)  # before the audit event flushes the run
-    _finish(job, final, problem)
-    await _audit_finish(session, job, user)
-    await progress(held=True)
+    await close(final, problem)
 
 
 @contextlib.asynccontextmanager
